@@ -1,0 +1,117 @@
+//! `chiso extract`: documents in, records out, a summary on stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use chiso::engine::{self, RunOptions};
+use chiso::output::{AtomicFile, Format, RecordWriter};
+
+use super::{is_broken_pipe, ExitStatus, RuleArgs};
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files or folders (walked recursively for .txt/.md); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Write to FILE (atomically: a crash never leaves half a file) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start CSV output with a byte-order mark, so Excel opens Vietnamese text correctly.
+    #[arg(long)]
+    pub bom: bool,
+    /// Worker threads (default: one per core). Output is identical whatever the number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Stop at the first document that cannot be read or extracted.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// No progress bar and no summary on stderr (errors are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+pub fn run(args: ExtractArgs) -> ExitStatus {
+    let Some(rs) = args.rules.load(args.quiet) else {
+        return ExitStatus::Error;
+    };
+    let (inputs, skipped) = engine::collect_inputs(&args.paths);
+    if args.bom && args.format != Format::Csv {
+        eprintln!("chiso: --bom only applies to --format csv; ignored");
+    }
+    let bar = if args.quiet || !std::io::stderr().is_terminal() || inputs.len() < 2 {
+        ProgressBar::hidden()
+    } else {
+        let b =
+            ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    };
+    let opts = RunOptions {
+        threads: args.threads,
+        fail_fast: args.fail_fast,
+    };
+    let progress = |done: usize| bar.set_position(done as u64);
+
+    let result = match &args.output {
+        Some(path) => {
+            let mut file = match AtomicFile::create(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("chiso: cannot write {}: {e}", path.display());
+                    return ExitStatus::Error;
+                }
+            };
+            let mut w = RecordWriter::new(
+                args.format,
+                std::io::BufWriter::new(file.writer()),
+                args.bom,
+            );
+            let summary = engine::run(&rs, &inputs, &opts, &mut |r| w.write(r), &progress);
+            let finished = summary.and_then(|s| w.finish().map(|_| s));
+            finished.and_then(|s| file.commit(path).map(|_| s))
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            let mut w = RecordWriter::new(
+                args.format,
+                std::io::BufWriter::with_capacity(1 << 16, stdout),
+                args.bom,
+            );
+            let summary = engine::run(&rs, &inputs, &opts, &mut |r| w.write(r), &progress);
+            summary.and_then(|s| w.finish().map(|_| s))
+        }
+    };
+    bar.finish_and_clear();
+    let mut summary = match result {
+        Ok(s) => s,
+        Err(e) if is_broken_pipe(&e) => return ExitStatus::Success,
+        Err(e) => {
+            eprintln!("chiso: cannot write the output: {e}");
+            return ExitStatus::Error;
+        }
+    };
+    summary.skipped.extend(skipped);
+    if !args.quiet {
+        let _ = std::io::stderr().write_all(summary.render().as_bytes());
+    } else if !summary.failed.is_empty() {
+        for (id, why) in &summary.failed {
+            eprintln!("chiso: {id}: {why}");
+        }
+    }
+    if summary.failed.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    }
+}

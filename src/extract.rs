@@ -1,0 +1,290 @@
+//! One document: choose its plugins, run the rules its trigger words wake up and its
+//! plugins' scripts, settle conflicts and duplicates, attach context, make records.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use aho_corasick::Anchored;
+
+use crate::context::{self, DocContext};
+use crate::document::{CharIndex, Document};
+use crate::number::Qualifier;
+use crate::record::Record;
+use crate::rule::{Candidate, Rejection};
+use crate::ruleset::{lowercase_same_len, Ruleset, Target};
+
+/// Why a document yielded no records: it goes into the run summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractError(pub String);
+
+impl fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What happened inside one document, for `explain`.
+#[derive(Debug, Default, Clone)]
+pub struct Trace {
+    /// Plugins that applied, with the condition that held.
+    pub plugins: Vec<(String, String)>,
+    /// Every candidate found, before conflicts and duplicates were settled.
+    pub candidates: Vec<Candidate>,
+    /// Matches dropped by a guard: (rule id, byte span, why).
+    pub dropped: Vec<(String, std::ops::Range<usize>, Rejection)>,
+    /// Candidates removed while settling: (candidate, why).
+    pub removed: Vec<(Candidate, String)>,
+}
+
+/// Extract the records of one document.
+pub fn extract(rs: &Ruleset, doc: &Document) -> Result<Vec<Record>, ExtractError> {
+    extract_traced(rs, doc, None)
+}
+
+pub fn extract_traced(
+    rs: &Ruleset,
+    doc: &Document,
+    mut trace: Option<&mut Trace>,
+) -> Result<Vec<Record>, ExtractError> {
+    // 1. Plugins that apply, highest priority first.
+    let mut applying = Vec::new();
+    for (i, p) in rs.plugins.iter().enumerate() {
+        if let Some(why) = p.applies_to(doc) {
+            if let Some(t) = trace.as_deref_mut() {
+                t.plugins.push((p.name.clone(), why));
+            }
+            applying.push(i);
+        }
+    }
+    let enabled_rule = |ri: usize| -> bool {
+        let rule = &rs.rules[ri];
+        match rs.rule_plugin[ri] {
+            Some(owner) => {
+                applying.contains(&owner)
+                    // A same-id rule of a higher-priority applying plugin wins.
+                    && !applying.iter().take_while(|&&p| p != owner).any(|&p| rs.suppressed[p].contains(&rule.id))
+                    && !applying.iter().any(|&p| p != owner && rs.plugins[p].disable.contains(&rule.id))
+            }
+            None => !applying
+                .iter()
+                .any(|&p| rs.suppressed[p].contains(&rule.id)),
+        }
+    };
+
+    // 2. Trigger words → (rule, sentence) pairs and scripts to run.
+    let sentences = doc.sentences();
+    let lower = lowercase_same_len(&doc.text);
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut scripts: BTreeSet<usize> = BTreeSet::new();
+    let mut wake = |target: Target,
+                    sentence: Option<usize>,
+                    pairs: &mut BTreeSet<(usize, usize)>| match target {
+        Target::Rule(r) => match sentence {
+            Some(s) => {
+                pairs.insert((r, s));
+            }
+            None => pairs.extend((0..sentences.len()).map(|s| (r, s))),
+        },
+        Target::Script(s) => {
+            scripts.insert(s);
+        }
+    };
+    for m in rs
+        .triggers
+        .find_overlapping_iter(aho_corasick::Input::new(&lower).anchored(Anchored::No))
+    {
+        let at = m.start();
+        let si = sentences.partition_point(|s| s.end <= at);
+        let in_sentence = sentences.get(si).is_some_and(|s| s.start <= at);
+        for &t in &rs.trigger_targets[m.pattern().as_usize()] {
+            match t {
+                Target::Rule(_) if !in_sentence => {}
+                t => wake(t, Some(si), &mut pairs),
+            }
+        }
+    }
+    for &t in &rs.untriggered {
+        wake(t, None, &mut pairs);
+    }
+
+    // 3. Rules, sentence by sentence.
+    let mut candidates = Vec::new();
+    let mut dropped = trace.as_ref().map(|_| Vec::new());
+    for (ri, si) in pairs {
+        if !enabled_rule(ri) {
+            continue;
+        }
+        let before = dropped.as_ref().map_or(0, Vec::len);
+        rs.rules[ri].find(
+            &doc.text,
+            sentences[si].clone(),
+            &mut candidates,
+            dropped.as_mut(),
+        );
+        if let (Some(d), Some(t)) = (dropped.as_mut(), trace.as_deref_mut()) {
+            for (span, why) in d.drain(before..) {
+                t.dropped.push((rs.rules[ri].id.clone(), span, why));
+            }
+        }
+    }
+
+    // 4. Scripts of applying plugins: extract, then review, in plugin order.
+    let run: Vec<usize> = scripts
+        .into_iter()
+        .filter(|s| applying.contains(&rs.script_plugin[*s]))
+        .collect();
+    if !run.is_empty() {
+        let mut ordered = run.clone();
+        ordered.sort_by_key(|s| (applying.iter().position(|p| *p == rs.script_plugin[*s]), *s));
+        let map = crate::script::doc_map(doc, &candidates);
+        for &s in &ordered {
+            let script = &rs.scripts[s];
+            if script.has_extract {
+                candidates.extend(rs.host.extract(script, doc, &map).map_err(ExtractError)?);
+            }
+        }
+        for &s in &ordered {
+            let script = &rs.scripts[s];
+            if script.has_review {
+                candidates = rs
+                    .host
+                    .review(script, doc, &map, candidates)
+                    .map_err(ExtractError)?;
+            }
+        }
+    }
+    if let Some(t) = trace.as_deref_mut() {
+        t.candidates = candidates.clone();
+    }
+
+    // 5. Settle: one candidate per number, one record per figure.
+    let kept = settle(candidates, trace.map(|t| &mut t.removed));
+
+    // 6. Context and records.
+    let plugins: Vec<&crate::plugin::Plugin> = applying.iter().map(|&i| &rs.plugins[i]).collect();
+    let ctx = DocContext::new(doc, &plugins);
+    let primary = plugins.first().map(|p| p.name.clone());
+    let mut ix = CharIndex::new(&doc.text);
+    let mut records = Vec::with_capacity(kept.len());
+    for c in kept {
+        let sentence = doc.sentence_at(c.span.start).unwrap_or(c.span.clone());
+        let clause = context::clause(&doc.text, sentence.clone(), &c.span);
+        let unit = rs
+            .catalog
+            .get(&c.indicator)
+            .map(|i| i.unit.clone())
+            .unwrap_or_default();
+        let period = c
+            .period
+            .or_else(|| ctx.period_for(&doc.text[clause.clone()], c.span.start - clause.start));
+        let mut locality = ctx.locality_for(&doc.text[sentence]);
+        if let Some(l) = &c.locality {
+            locality.province = l.province.clone().or(locality.province);
+            if l.district.is_some() {
+                locality.district = l.district.clone();
+            }
+            locality.commune = l.commune.clone();
+        }
+        let start = ix.char_offset(c.span.start);
+        let end = ix.char_offset(c.span.end);
+        records.push(Record {
+            doc: doc.id.clone(),
+            indicator: c.indicator.to_string(),
+            value: c.value,
+            total: c.total,
+            unit,
+            qualifier: c.qualifier,
+            period,
+            locality,
+            span: [start, end],
+            quote: doc.text[c.span.clone()].to_string(),
+            plugin: c
+                .plugin
+                .clone()
+                .or_else(|| primary.clone())
+                .unwrap_or_else(|| "core".into()),
+            rule: c.rule,
+        });
+    }
+    Ok(records)
+}
+
+/// Keep one candidate per number (highest priority, plugin over core, longest match), one
+/// record per figure said twice, and the exact figure over a rounded one ("Trên 1.500" over
+/// "1.527"). The result is in text order.
+pub fn settle(
+    mut cands: Vec<Candidate>,
+    mut removed: Option<&mut Vec<(Candidate, String)>>,
+) -> Vec<Candidate> {
+    let mut note = |c: Candidate, why: String| {
+        if let Some(r) = removed.as_deref_mut() {
+            r.push((c, why));
+        }
+    };
+    cands.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then_with(|| b.plugin.is_some().cmp(&a.plugin.is_some()))
+            .then_with(|| b.span.len().cmp(&a.span.len()))
+            .then_with(|| a.span.start.cmp(&b.span.start))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        match kept.iter().find(|k| overlaps(&k.value_span, &c.value_span)) {
+            Some(k) if k.indicator == c.indicator && k.value == c.value && k.total == c.total => {
+                note(c, "same figure as a stronger match".into())
+            }
+            Some(k) => {
+                let why = format!("its number is claimed by rule {} ({})", k.rule, k.indicator);
+                note(c, why)
+            }
+            None => kept.push(c),
+        }
+    }
+    kept.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then_with(|| a.span.end.cmp(&b.span.end))
+            .then_with(|| a.indicator.cmp(&b.indicator))
+    });
+    let mut out: Vec<Candidate> = Vec::with_capacity(kept.len());
+    let all = kept.clone();
+    for c in kept {
+        if out
+            .iter()
+            .any(|o| o.indicator == c.indicator && o.value == c.value && o.total == c.total)
+        {
+            note(c, "the same figure is said earlier in the document".into());
+            continue;
+        }
+        let rounded = c.qualifier != Qualifier::Exact
+            && all.iter().any(|e| {
+                e.indicator == c.indicator
+                    && e.qualifier == Qualifier::Exact
+                    && e.total == c.total
+                    && {
+                        let (v, w) = (c.value, e.value);
+                        match c.qualifier {
+                            Qualifier::AtLeast => w > v && w <= v * 1.15,
+                            Qualifier::AtMost => w < v && w >= v * 0.85,
+                            _ => (w - v).abs() <= v.abs() * 0.15 && w != v,
+                        }
+                    }
+            });
+        if rounded {
+            note(
+                c,
+                "a rounded figure; the document states it exactly elsewhere".into(),
+            );
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}

@@ -1,0 +1,29 @@
+//! chiso reads Vietnamese reports and news about local Party-building work and turns them
+//! into a table of common indicators, each figure with its value, unit, qualifier, period,
+//! locality and the exact words it came from.
+//!
+//! The modules follow the flow of a document:
+//! [`document`] (bytes in, normalised text) → [`plugin`] (which plugins apply) →
+//! [`rule`] and [`script`] (find candidates) → [`extract`] (settle them, attach
+//! [`context`]) → [`record`] → [`output`]. [`ruleset`] loads everything once;
+//! [`engine`] runs a corpus in parallel with deterministic output.
+
+pub mod catalog;
+pub mod context;
+pub mod diagnostic;
+pub mod document;
+pub mod engine;
+pub mod eval;
+pub mod extract;
+pub mod number;
+pub mod output;
+pub mod plugin;
+pub mod record;
+pub mod rule;
+pub mod ruleset;
+pub mod script;
+
+pub use document::Document;
+pub use extract::extract;
+pub use record::Record;
+pub use ruleset::{LoadOptions, Ruleset};

@@ -1,0 +1,250 @@
+//! Records out: JSON Lines (the default), CSV (optionally with a BOM so Excel reads
+//! Vietnamese), or an aligned table for the terminal. `-o FILE` is written atomically.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::record::{format_number, Record};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per record per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A table for reading in a terminal.
+    Table,
+}
+
+pub const CSV_HEADER: [&str; 16] = [
+    "doc",
+    "indicator",
+    "value",
+    "total",
+    "unit",
+    "qualifier",
+    "period_from",
+    "period_to",
+    "province",
+    "district",
+    "commune",
+    "span_start",
+    "span_end",
+    "quote",
+    "plugin",
+    "rule",
+];
+
+/// Writes records in one format; call [`RecordWriter::finish`] at the end.
+pub struct RecordWriter<W: Write> {
+    format: Format,
+    out: W,
+    started: bool,
+    bom: bool,
+    table: Vec<[String; 8]>,
+}
+
+impl<W: Write> RecordWriter<W> {
+    pub fn new(format: Format, out: W, bom: bool) -> Self {
+        RecordWriter {
+            format,
+            out,
+            started: false,
+            bom,
+            table: Vec::new(),
+        }
+    }
+
+    pub fn write(&mut self, records: &[Record]) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            self.start()?;
+        }
+        match self.format {
+            Format::Jsonl => {
+                for r in records {
+                    serde_json::to_writer(&mut self.out, r)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(&mut self.out);
+                for r in records {
+                    w.write_record(csv_row(r))?;
+                }
+                w.flush()?;
+            }
+            Format::Table => self.table.extend(records.iter().map(table_row)),
+        }
+        Ok(())
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if self.format == Format::Csv {
+            if self.bom {
+                self.out.write_all("\u{FEFF}".as_bytes())?;
+            }
+            let mut w = csv::Writer::from_writer(&mut self.out);
+            w.write_record(CSV_HEADER)?;
+            w.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Flush what is buffered (the table is laid out here) and return the inner writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.started {
+            self.started = true;
+            self.start()?;
+        }
+        if self.format == Format::Table {
+            write_table(&mut self.out, &self.table)?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv_row(r: &Record) -> Vec<String> {
+    vec![
+        r.doc.clone(),
+        r.indicator.clone(),
+        format_number(r.value),
+        opt(r.total.map(format_number)),
+        r.unit.clone(),
+        r.qualifier.as_str().to_string(),
+        opt(r.period.and_then(|p| p.from)),
+        opt(r.period.and_then(|p| p.to)),
+        opt(r.locality.province.clone()),
+        opt(r.locality.district.clone()),
+        opt(r.locality.commune.clone()),
+        r.span[0].to_string(),
+        r.span[1].to_string(),
+        r.quote.clone(),
+        r.plugin.clone(),
+        r.rule.clone(),
+    ]
+}
+
+const TABLE_HEADER: [&str; 8] = [
+    "doc",
+    "indicator",
+    "value",
+    "qualifier",
+    "period",
+    "locality",
+    "quote",
+    "rule",
+];
+const QUOTE_WIDTH: usize = 60;
+
+fn table_row(r: &Record) -> [String; 8] {
+    let mut value = format_number(r.value);
+    if let Some(t) = r.total {
+        value = format!("{value}/{}", format_number(t));
+    }
+    let period = match r.period {
+        Some(p) if p.from == p.to => opt(p.from),
+        Some(p) => format!(
+            "{}–{}",
+            opt(p.from),
+            p.to.map_or("nay".to_string(), |t| t.to_string())
+        ),
+        None => String::new(),
+    };
+    let locality = [
+        &r.locality.commune,
+        &r.locality.district,
+        &r.locality.province,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut quote = String::new();
+    for c in r.quote.chars() {
+        if quote.width() + 1 >= QUOTE_WIDTH {
+            quote.push('…');
+            break;
+        }
+        quote.push(if c == '\n' { ' ' } else { c });
+    }
+    [
+        r.doc.clone(),
+        r.indicator.clone(),
+        value,
+        r.qualifier.as_str().to_string(),
+        period,
+        locality,
+        quote,
+        r.rule.clone(),
+    ]
+}
+
+fn write_table<W: Write>(out: &mut W, rows: &[[String; 8]]) -> io::Result<()> {
+    let mut widths: Vec<usize> = TABLE_HEADER.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |out: &mut W, cells: &[&str]| -> io::Result<()> {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            s.push_str(cell);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(w - cell.width()));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, &TABLE_HEADER)?;
+    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    line(out, &rule.iter().map(String::as_str).collect::<Vec<_>>())?;
+    for row in rows {
+        line(out, &row.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
+    writeln!(out, "({} records)", rows.len())
+}
+
+/// A file written in full or not at all: records go to a temporary file beside the target,
+/// renamed over it only when the run completes.
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".chiso-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(AtomicFile { tmp })
+    }
+
+    pub fn writer(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
+    pub fn commit(self, path: &Path) -> io::Result<()> {
+        self.tmp.as_file().sync_all()?;
+        self.tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}

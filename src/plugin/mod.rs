@@ -1,0 +1,360 @@
+//! Plugins: a folder that teaches chiso one report style or one province's format.
+//!
+//! ```text
+//! plugins/<name>/plugin.toml   name, version, description, when it applies, priority,
+//!                              locality, aliases, rules it switches off, scripts
+//! plugins/<name>/rules/*.toml  its own [[rule]]s (same format as the core pack)
+//! plugins/<name>/scripts/*.rhai
+//! ```
+//! A new folder changes what chiso extracts the next time it runs: nothing is compiled in.
+
+pub mod discover;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{from_toml_error, Diagnostic, Diagnostics};
+use crate::document::Document;
+
+/// `plugin.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginSpec {
+    pub name: Spanned<String>,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    /// Higher-priority plugins win conflicts and give the document its default locality.
+    #[serde(default)]
+    pub priority: i32,
+    #[serde(default)]
+    pub applies: AppliesSpec,
+    #[serde(default)]
+    pub locality: LocalitySpec,
+    /// Extra spellings for lexicon word entries, e.g. `PARTY_MEMBER = ["ĐV", "Đ.viên"]`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Ids of rules (core or other plugins') switched off for documents this plugin applies to.
+    #[serde(default)]
+    pub disable: Vec<Spanned<String>>,
+    /// Rules files, relative to the plugin folder (default: every `rules/*.toml`).
+    #[serde(default)]
+    pub rules: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub script: Vec<ScriptSpec>,
+}
+
+/// When a plugin applies to a document: any one condition is enough.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesSpec {
+    /// Applies to every document.
+    #[serde(default)]
+    pub always: bool,
+    /// Phrases anywhere in the text (case-insensitive), e.g. a dateline "BẮC GIANG –".
+    #[serde(default)]
+    pub text: Vec<String>,
+    /// Regexes (with lexicon placeholders) anywhere in the text.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Phrases in the title (first line).
+    #[serde(default)]
+    pub title: Vec<String>,
+    /// Substrings of the document's path or id (an outlet's folder, a file-name prefix).
+    #[serde(default)]
+    pub path: Vec<String>,
+    /// Metadata values (from JSONL fields or the input), e.g. `source = ["baobacgiang.com.vn"]`.
+    #[serde(default)]
+    pub meta: BTreeMap<String, Vec<String>>,
+    /// Applies when one of `[locality].districts` is named as a unit ("huyện Lạng Giang").
+    #[serde(default)]
+    pub districts: bool,
+    /// How many text/pattern/district mentions are needed (default 1).
+    #[serde(default)]
+    pub min_mentions: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalitySpec {
+    /// The province of documents this plugin applies to.
+    pub province: Option<String>,
+    /// District-level units of that province, as reports name them.
+    #[serde(default)]
+    pub districts: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptSpec {
+    /// Path of the `.rhai` file, relative to the plugin folder.
+    pub path: Spanned<String>,
+    /// The script runs only on documents holding one of these words (always, when empty).
+    #[serde(default)]
+    pub triggers: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A loaded plugin (its rules and scripts live in the [`crate::ruleset::Ruleset`]).
+#[derive(Debug)]
+pub struct Plugin {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub priority: i32,
+    pub dir: PathBuf,
+    pub province: Option<String>,
+    pub districts: Vec<String>,
+    pub disable: Vec<String>,
+    pub aliases: BTreeMap<String, Vec<String>>,
+    pub rule_files: Vec<PathBuf>,
+    pub scripts: Vec<(PathBuf, Vec<String>)>,
+    applies: Applies,
+}
+
+#[derive(Debug, Default)]
+struct Applies {
+    always: bool,
+    mentions: Option<Regex>,
+    title: Option<Regex>,
+    path: Vec<String>,
+    meta: BTreeMap<String, Vec<String>>,
+    min_mentions: usize,
+}
+
+/// The words that name a district-level unit before its name.
+const UNIT_WORDS: &str = r"(?:huyện|quận|thị xã|thành phố|tp\.?)(?:\s+(?:ủy|uỷ))?";
+
+impl Plugin {
+    /// Read `dir/plugin.toml`. Rules and scripts are compiled later, by the ruleset.
+    pub fn load(
+        dir: &Path,
+        lexicon: &crate::rule::lexicon::Lexicon,
+        diags: &mut Diagnostics,
+    ) -> Option<Plugin> {
+        let path = dir.join("plugin.toml");
+        let source = match std::fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.push(Diagnostic::error(&path, format!("cannot read plugin: {e}")));
+                return None;
+            }
+        };
+        let spec: PluginSpec = match toml::from_str(&source) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.push(from_toml_error(&path, &source, &e));
+                return None;
+            }
+        };
+        let errors_before = diags.errors().count();
+        let name = spec.name.get_ref().clone();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            diags.push(
+                Diagnostic::error(
+                    &path,
+                    format!("plugin name {name:?} must be lower-case letters, digits and '-'"),
+                )
+                .at_span(&source, Some(spec.name.span())),
+            );
+        }
+        let a = &spec.applies;
+        let mut mention_alts: Vec<String> =
+            a.text.iter().map(|t| regex::escape(t.trim())).collect();
+        for p in &a.patterns {
+            match lexicon.expand(p) {
+                Ok(e) => mention_alts.push(format!("(?:{})", e.regex)),
+                Err(e) => {
+                    let at = source.find(p.as_str()).unwrap_or(0);
+                    diags.push(
+                        Diagnostic::error(&path, format!("applies.patterns: {}", e.message))
+                            .at_offset(&source, at + e.offset),
+                    );
+                }
+            }
+        }
+        if a.districts {
+            if spec.locality.districts.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        &path,
+                        "applies.districts is true but [locality] lists no districts",
+                    )
+                    .with_hint("add districts = [\"…\"] under [locality]"),
+                );
+            } else {
+                let names: Vec<String> = spec
+                    .locality
+                    .districts
+                    .iter()
+                    .map(|d| regex::escape(d))
+                    .collect();
+                mention_alts.push(format!(r"\b{UNIT_WORDS}\s+(?:{})\b", names.join("|")));
+            }
+        }
+        let compile = |alts: &[String], what: &str, diags: &mut Diagnostics| -> Option<Regex> {
+            if alts.is_empty() {
+                return None;
+            }
+            match Regex::new(&format!("(?i){}", alts.join("|"))) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        &path,
+                        format!("applies.{what} is not valid: {e}"),
+                    ));
+                    None
+                }
+            }
+        };
+        let mentions = compile(&mention_alts, "patterns", diags);
+        let title_alts: Vec<String> = a.title.iter().map(|t| regex::escape(t.trim())).collect();
+        let title = compile(&title_alts, "title", diags);
+        if !a.always
+            && mentions.is_none()
+            && title.is_none()
+            && a.path.is_empty()
+            && a.meta.is_empty()
+        {
+            diags.push(
+                Diagnostic::warning(
+                    &path,
+                    format!("plugin `{name}` has no [applies] condition, so it never applies"),
+                )
+                .with_hint("add `always = true` or `text = [\"…\"]` under [applies]"),
+            );
+        }
+
+        let mut rule_files = Vec::new();
+        match &spec.rules {
+            Some(files) => {
+                for f in files {
+                    match inside(dir, f.get_ref()) {
+                        Some(p) if p.is_file() => rule_files.push(p),
+                        _ => diags.push(
+                            Diagnostic::error(
+                                &path,
+                                format!(
+                                    "rules file `{}` is missing or outside the plugin folder",
+                                    f.get_ref()
+                                ),
+                            )
+                            .at_span(&source, Some(f.span())),
+                        ),
+                    }
+                }
+            }
+            None => {
+                if let Ok(entries) = std::fs::read_dir(dir.join("rules")) {
+                    let mut files: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                        .collect();
+                    files.sort();
+                    rule_files = files;
+                }
+            }
+        }
+        let mut scripts = Vec::new();
+        for s in &spec.script {
+            match inside(dir, s.path.get_ref()) {
+                Some(p) if p.is_file() => scripts.push((p, s.triggers.clone())),
+                Some(_) => diags.push(
+                    Diagnostic::error(
+                        &path,
+                        format!("script `{}` does not exist", s.path.get_ref()),
+                    )
+                    .at_span(&source, Some(s.path.span())),
+                ),
+                None => diags.push(
+                    Diagnostic::error(
+                        &path,
+                        format!("script `{}` is outside the plugin folder", s.path.get_ref()),
+                    )
+                    .at_span(&source, Some(s.path.span()))
+                    .with_hint("scripts must live inside the plugin's own folder"),
+                ),
+            }
+        }
+        if diags.errors().count() > errors_before {
+            return None;
+        }
+        Some(Plugin {
+            name,
+            version: spec.version,
+            description: spec.description,
+            priority: spec.priority,
+            dir: dir.to_path_buf(),
+            province: spec.locality.province,
+            districts: spec.locality.districts,
+            disable: spec.disable.into_iter().map(Spanned::into_inner).collect(),
+            aliases: spec.aliases,
+            rule_files,
+            scripts,
+            applies: Applies {
+                always: a.always,
+                mentions,
+                title,
+                path: a.path.clone(),
+                meta: a.meta.clone(),
+                min_mentions: a.min_mentions.unwrap_or(1).max(1),
+            },
+        })
+    }
+
+    /// Whether the plugin applies to `doc`, and why (the condition that held).
+    pub fn applies_to(&self, doc: &Document) -> Option<String> {
+        let a = &self.applies;
+        if a.always {
+            return Some("applies to every document".into());
+        }
+        if let Some(p) = a.path.iter().find(|p| doc.id.contains(p.as_str())) {
+            return Some(format!("path contains {p:?}"));
+        }
+        for (key, values) in &a.meta {
+            if let Some(v) = doc.meta.get(key) {
+                if values.iter().any(|x| v.contains(x.as_str())) {
+                    return Some(format!("metadata {key} = {v:?}"));
+                }
+            }
+        }
+        if let Some(re) = &a.title {
+            if let Some(m) = re.find(doc.title()) {
+                return Some(format!("title mentions {:?}", m.as_str()));
+            }
+        }
+        if let Some(re) = &a.mentions {
+            let mut found = re.find_iter(&doc.text);
+            if let Some(first) = found.next() {
+                let count = 1 + found.take(a.min_mentions).count();
+                if count >= a.min_mentions {
+                    return Some(format!("text mentions {:?}", first.as_str()));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// `rel` resolved inside `dir`, or `None` when it would escape the folder.
+fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let rel = Path::new(rel);
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return None;
+    }
+    Some(dir.join(rel))
+}

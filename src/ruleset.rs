@@ -1,0 +1,303 @@
+//! Everything a run needs, loaded and validated once: the catalogue, the lexicon, the core
+//! rule pack, the plugins with their rules and scripts, and the trigger prefilter.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::plugin::{discover, Plugin};
+use crate::rule::lexicon::Lexicon;
+use crate::rule::{self, Rule};
+use crate::script::{Script, ScriptHost};
+
+/// Where to look for rules and plugins.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The rules folder; found automatically when `None`.
+    pub rules_dir: Option<PathBuf>,
+    /// Extra plugin folders (each a plugin, or a folder of plugins), before the defaults.
+    pub plugin_dirs: Vec<PathBuf>,
+    /// Skip `CHISO_PLUGIN_PATH` and the default `plugins/` folder.
+    pub no_default_plugins: bool,
+}
+
+/// A trigger hit: which rules or scripts a trigger word wakes up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    Rule(usize),
+    Script(usize),
+}
+
+pub struct Ruleset {
+    pub rules_dir: PathBuf,
+    pub catalog: Arc<Catalog>,
+    pub lexicon: Arc<Lexicon>,
+    /// Core rules first, then each plugin's, in plugin order.
+    pub rules: Vec<Rule>,
+    /// Plugins by priority (highest first), then name.
+    pub plugins: Vec<Plugin>,
+    pub scripts: Vec<Script>,
+    pub host: ScriptHost,
+    /// Warnings found while loading (errors stop the load).
+    pub warnings: Diagnostics,
+    /// For each plugin: the rule ids it switches off or overrides where it applies.
+    pub(crate) suppressed: Vec<BTreeSet<String>>,
+    /// For each rule: the plugin index owning it (`None`: core).
+    pub(crate) rule_plugin: Vec<Option<usize>>,
+    pub(crate) script_plugin: Vec<usize>,
+    pub(crate) triggers: AhoCorasick,
+    pub(crate) trigger_targets: Vec<Vec<Target>>,
+    /// Rules and scripts without triggers: they run on every sentence / document.
+    pub(crate) untriggered: Vec<Target>,
+}
+
+impl Ruleset {
+    /// Find and load everything, collecting all problems.
+    pub fn load(opts: &LoadOptions) -> Result<Ruleset, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let rules_dir = discover::rules_dir(opts.rules_dir.as_deref()).map_err(|e| {
+            let mut d = Diagnostics::default();
+            d.push(Diagnostic::error(Path::new("rules"), e));
+            d
+        })?;
+        let catalog = Catalog::load(&rules_dir.join("indicators.toml"));
+        let lexicon = Lexicon::load(&rules_dir.join("lexicon.toml"));
+        let (catalog, mut lexicon) = match (catalog, lexicon) {
+            (Ok(c), Ok(l)) => (c, l),
+            (c, l) => {
+                if let Err(e) = c {
+                    diags.extend(e);
+                }
+                if let Err(e) = l {
+                    diags.extend(e);
+                }
+                return Err(diags);
+            }
+        };
+
+        // Plugins: the first of a name wins; later ones are shadowed (explicit folders first).
+        let (dirs, problems) = discover::plugin_dirs(&opts.plugin_dirs, !opts.no_default_plugins);
+        for p in problems {
+            diags.push(Diagnostic::warning(Path::new("plugins"), p));
+        }
+        let mut plugins: Vec<Plugin> = Vec::new();
+        for dir in dirs {
+            if let Some(p) = Plugin::load(&dir, &lexicon, &mut diags) {
+                if let Some(first) = plugins.iter().find(|q| q.name == p.name) {
+                    diags.push(Diagnostic::warning(
+                        &dir.join("plugin.toml"),
+                        format!("plugin `{}` is shadowed by {}", p.name, first.dir.display()),
+                    ));
+                    continue;
+                }
+                plugins.push(p);
+            }
+        }
+        plugins.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        for p in &plugins {
+            for (entry, words) in &p.aliases {
+                if let Err(e) = lexicon.add_aliases(entry, &p.name, words) {
+                    diags.push(Diagnostic::error(
+                        &p.dir.join("plugin.toml"),
+                        format!("[aliases] {e}"),
+                    ));
+                }
+            }
+        }
+
+        // Rules: the core pack, then each plugin's.
+        let mut rules = Vec::new();
+        let mut rule_plugin = Vec::new();
+        let core_dir = rules_dir.join("core");
+        for file in toml_files(&core_dir) {
+            for r in rule::load_file(&file, None, &lexicon, &catalog, &mut diags) {
+                rules.push(r);
+                rule_plugin.push(None);
+            }
+        }
+        let core_ids: BTreeSet<String> = rules.iter().map(|r| r.id.clone()).collect();
+        for (pi, p) in plugins.iter().enumerate() {
+            for file in &p.rule_files {
+                for r in rule::load_file(file, Some(&p.name), &lexicon, &catalog, &mut diags) {
+                    rules.push(r);
+                    rule_plugin.push(Some(pi));
+                }
+            }
+        }
+        // Ids are unique, except that a plugin may override a core rule by reusing its id.
+        let mut seen: BTreeMap<(&str, Option<usize>), &Rule> = BTreeMap::new();
+        for (r, owner) in rules.iter().zip(&rule_plugin) {
+            if let Some(first) = seen.insert((r.id.as_str(), *owner), r) {
+                diags.push(
+                    Diagnostic::error(&r.origin.file, format!("duplicate rule id `{}`", r.id))
+                        .with_hint(format!(
+                            "first defined at {}:{}",
+                            first.origin.file.display(),
+                            first.origin.line
+                        )),
+                );
+                diags.0.last_mut().expect("just pushed").line = Some(r.origin.line);
+            }
+        }
+        let all_ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let mut suppressed = Vec::new();
+        for (pi, p) in plugins.iter().enumerate() {
+            let mut set: BTreeSet<String> = BTreeSet::new();
+            for id in &p.disable {
+                if !all_ids.contains(id.as_str()) {
+                    let mut d = Diagnostic::error(
+                        &p.dir.join("plugin.toml"),
+                        format!("`disable` names unknown rule `{id}`"),
+                    );
+                    if let Some(near) = did_you_mean(id, all_ids.iter().copied()) {
+                        d = d.with_hint(format!("did you mean `{near}`?"));
+                    }
+                    diags.push(d);
+                }
+                set.insert(id.clone());
+            }
+            for (r, owner) in rules.iter().zip(&rule_plugin) {
+                if *owner == Some(pi) && core_ids.contains(&r.id) {
+                    set.insert(r.id.clone());
+                }
+            }
+            suppressed.push(set);
+        }
+
+        let catalog = Arc::new(catalog);
+        let lexicon = Arc::new(lexicon);
+        let host = ScriptHost::new(lexicon.clone(), catalog.clone());
+        let mut scripts = Vec::new();
+        let mut script_plugin = Vec::new();
+        for (pi, p) in plugins.iter().enumerate() {
+            for (path, triggers) in &p.scripts {
+                if let Some(s) = host.compile(&p.name, path, triggers.clone(), &mut diags) {
+                    scripts.push(s);
+                    script_plugin.push(pi);
+                }
+            }
+        }
+        for r in rules.iter().filter(|r| r.triggers.is_empty()) {
+            diags.push(
+                Diagnostic::warning(
+                    &r.origin.file,
+                    format!(
+                        "rule `{}` has no triggers, so it is tried on every sentence (slow)",
+                        r.id
+                    ),
+                )
+                .with_hint("add triggers = [\"…\"]: words one of which every match contains"),
+            );
+            diags.0.last_mut().expect("just pushed").line = Some(r.origin.line);
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+
+        // The prefilter: one automaton over every trigger word, lower-cased.
+        let mut words: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+        let mut untriggered = Vec::new();
+        let targets = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Target::Rule(i), &r.triggers))
+            .chain(
+                scripts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (Target::Script(i), &s.triggers)),
+            );
+        for (target, trig) in targets {
+            if trig.is_empty() {
+                untriggered.push(target);
+            }
+            for t in trig {
+                words.entry(lowercase_same_len(t)).or_default().push(target);
+            }
+        }
+        let (patterns, trigger_targets): (Vec<String>, Vec<Vec<Target>>) =
+            words.into_iter().unzip();
+        let triggers = AhoCorasick::new(&patterns).expect("trigger automaton builds");
+        Ok(Ruleset {
+            rules_dir,
+            catalog,
+            lexicon,
+            rules,
+            plugins,
+            scripts,
+            host,
+            warnings: diags,
+            suppressed,
+            rule_plugin,
+            script_plugin,
+            triggers,
+            trigger_targets,
+            untriggered,
+        })
+    }
+
+    /// A short fingerprint of everything loaded (for run metadata and re-runs).
+    pub fn describe(&self) -> String {
+        format!(
+            "{} indicators, {} rules, {} plugins ({}), {} scripts",
+            self.catalog.iter().count(),
+            self.rules.len(),
+            self.plugins.len(),
+            self.plugins
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            self.scripts.len()
+        )
+    }
+}
+
+fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Lower-case each character whose lower case has the same UTF-8 length, so byte offsets in
+/// the result are offsets in the original (Vietnamese letters all qualify).
+pub fn lowercase_same_len(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Ruleset {
+    /// How many rules plugin `index` ships.
+    pub fn rule_count_of(&self, index: usize) -> usize {
+        self.rule_plugin
+            .iter()
+            .filter(|p| **p == Some(index))
+            .count()
+    }
+}
