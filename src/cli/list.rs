@@ -39,3 +39,17 @@ pub fn plugins(args: RuleArgs) -> ExitStatus {
     }
     ExitStatus::Success
 }
+
+pub fn lexicon(args: RuleArgs) -> ExitStatus {
+    let Some(rs) = args.load(true) else {
+        return ExitStatus::Error;
+    };
+    for e in rs.lexicon.entries() {
+        let parse = format!("{:?}", e.parse).to_lowercase();
+        println!("%{{{}}}  ({parse})  {}", e.name, e.doc);
+        for (alias, plugin) in &e.aliases {
+            println!("    + {alias:?} from plugin {plugin}");
+        }
+    }
+    ExitStatus::Success
+}

@@ -45,6 +45,8 @@ pub enum Command {
     Indicators(RuleArgs),
     /// List the plugins found, with their rules and scripts.
     Plugins(RuleArgs),
+    /// List the lexicon: the %{NAME} placeholders rule patterns can use.
+    Lexicon(RuleArgs),
 }
 
 /// Where rules and plugins come from; shared by every subcommand.
@@ -97,6 +99,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Eval(args) => eval::run(args),
         Command::Indicators(args) => list::indicators(args),
         Command::Plugins(args) => list::plugins(args),
+        Command::Lexicon(args) => list::lexicon(args),
     }
 }
 

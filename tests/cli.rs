@@ -1,0 +1,387 @@
+//! The command line end to end: formats, exit codes, the run summary, bad input, broken
+//! rules, determinism across thread counts, and plugins added without a rebuild.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::Stdio;
+
+use common::{chiso, write};
+use insta_cmd::assert_cmd_snapshot;
+
+fn with_filters(f: impl FnOnce()) {
+    let mut settings = insta::Settings::clone_current();
+    for (re, with) in common::filters() {
+        settings.add_filter(re, with);
+    }
+    settings.bind(f);
+}
+
+#[test]
+fn extract_jsonl() {
+    with_filters(|| assert_cmd_snapshot!(chiso().args(["extract", "samples"])));
+}
+
+#[test]
+fn extract_csv() {
+    with_filters(|| assert_cmd_snapshot!(chiso().args(["extract", "samples", "--format", "csv"])));
+}
+
+#[test]
+fn extract_table() {
+    with_filters(|| {
+        assert_cmd_snapshot!(chiso().args([
+            "extract",
+            "samples/003_2bb0146b02c3cca8.txt",
+            "--format",
+            "table"
+        ]))
+    });
+}
+
+#[test]
+fn csv_bom_for_excel() {
+    let out = chiso()
+        .args(["extract", "samples", "--format", "csv", "--bom", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out
+        .stdout
+        .starts_with("\u{FEFF}doc,indicator,value".as_bytes()));
+}
+
+#[test]
+fn bad_documents_are_named_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy("samples/002_f2f3efdb097cd65c.txt", d.join("good.txt")).unwrap();
+    write(&d.join("empty.txt"), "");
+    std::fs::write(d.join("binary.txt"), b"\x00\x01\x02PK\x03\x04").unwrap();
+    std::fs::write(d.join("latin1.txt"), b"Chi b\xf4 \xf0\xe3ng vi\xean\n").unwrap();
+    write(&d.join("notes.pdf"), "%PDF-1.4");
+    let out = chiso().arg("extract").arg(d).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "some documents failed → exit 1");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "the good document still yields its records"
+    );
+    with_filters(|| {
+        insta::assert_snapshot!(String::from_utf8(out.stderr)
+            .unwrap()
+            .replace(&d.display().to_string(), "[DIR]"))
+    });
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_bad_document() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.txt"), "");
+    std::fs::copy("samples/002_f2f3efdb097cd65c.txt", dir.path().join("b.txt")).unwrap();
+    let out = chiso()
+        .arg("extract")
+        .arg(dir.path())
+        .arg("--fail-fast")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("0 documents read") && stderr.contains("a.txt: empty document"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn broken_plugin_is_an_error_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("broken");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"broken\"\nversion = \"0.1.0\"\n[applies]\nalways = true\n",
+    );
+    write(
+        &p.join("rules/r.toml"),
+        "[[rule]]\nid = \"broken.x\"\nindicator = \"new_party_member\"\npattern = 'kết nạp %{QNUMM:value}'\ntriggers = [\"kết nạp\"]\n",
+    );
+    let out = chiso()
+        .args(["extract", "samples", "--plugins"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is extracted with broken rules"
+    );
+    with_filters(|| {
+        insta::assert_snapshot!(String::from_utf8(out.stderr)
+            .unwrap()
+            .replace(&dir.path().display().to_string(), "[DIR]"))
+    });
+}
+
+/// The core of "rules are data": a plugin written to a temporary folder changes what the
+/// same binary extracts; nothing is rebuilt.
+#[test]
+fn a_new_plugin_folder_changes_the_output_without_rebuilding() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("docs/ha-giang.txt");
+    write(
+        &doc,
+        "HÀ GIANG – Năm 2023, Đảng bộ huyện Vị Xuyên bổ sung 84 đảng viên mới cho các chi bộ thôn bản.\n\
+         Toàn huyện có 40/41 xã đạt chuẩn nông thôn mới.\n",
+    );
+    let before = chiso().arg("extract").arg(&doc).arg("-q").output().unwrap();
+    let before = String::from_utf8(before.stdout).unwrap();
+    assert!(
+        !before.contains("new_party_members"),
+        "core rules do not know 'bổ sung … đảng viên mới'"
+    );
+    assert!(before.contains("\"ntm_communes\""));
+
+    let p = dir.path().join("plugins/ha-giang");
+    write(
+        &p.join("plugin.toml"),
+        r#"name = "ha-giang"
+version = "0.1.0"
+description = "Hà Giang outlets"
+priority = 60
+disable = ["core.ntm_communes"]
+[applies]
+text = ["HÀ GIANG –"]
+[locality]
+province = "Hà Giang"
+districts = ["Vị Xuyên", "Bắc Quang"]
+"#,
+    );
+    write(
+        &p.join("rules/members.toml"),
+        r#"[[rule]]
+id = "ha-giang.new_party_members.bo_sung"
+indicator = "new_party_members"
+pattern = 'bổ sung\s+%{QNUM:value}\s+%{PARTY_MEMBER}\s+mới'
+triggers = ["bổ sung"]
+examples = [{ text = "bổ sung 12 đảng viên mới", value = 12 }]
+negative_examples = ["bổ sung hồ sơ đảng viên"]
+"#,
+    );
+    let after = chiso()
+        .arg("extract")
+        .arg(&doc)
+        .arg("-q")
+        .arg("--plugins")
+        .arg(dir.path().join("plugins"))
+        .output()
+        .unwrap();
+    assert!(after.status.success());
+    let after = String::from_utf8(after.stdout).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(after.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["indicator"], "new_party_members");
+    assert_eq!(rec["value"], 84);
+    assert_eq!(rec["plugin"], "ha-giang");
+    assert_eq!(rec["rule"], "ha-giang.new_party_members.bo_sung");
+    assert_eq!(rec["locality"]["province"], "Hà Giang");
+    assert_eq!(rec["locality"]["district"], "Vị Xuyên");
+    assert_eq!(rec["period"]["from"], 2023);
+    assert!(
+        !after.contains("\"ntm_communes\""),
+        "the plugin switched the core rule off for its documents"
+    );
+
+    // The same plugin found through CHISO_PLUGIN_PATH.
+    let env = chiso()
+        .arg("extract")
+        .arg(&doc)
+        .arg("-q")
+        .env("CHISO_PLUGIN_PATH", dir.path().join("plugins"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(env.stdout).unwrap(), after);
+}
+
+#[test]
+fn a_runaway_script_fails_its_document_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("loop");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"loop\"\nversion = \"0.1.0\"\n[applies]\ntext = [\"Lê Chân\"]\n[[script]]\npath = \"scripts/spin.rhai\"\n",
+    );
+    write(
+        &p.join("scripts/spin.rhai"),
+        "fn extract(doc) {\n    let n = 0;\n    loop { n += 1; }\n}\n",
+    );
+    let out = chiso()
+        .args(["extract", "samples", "--plugins"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("4 documents read") && stderr.contains("1 failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("003_2bb0146b02c3cca8.txt: script") && stderr.contains("spin.rhai"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.to_lowercase().contains("too many operations"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains("003_2bb0146b02c3cca8.txt") && stdout.contains("004_e95f4bbb7de52a5c.txt")
+    );
+}
+
+/// Builds a corpus that spans several chunks so that ordering across chunks is exercised.
+fn big_corpus(dir: &Path, copies: usize) {
+    let samples: Vec<_> = std::fs::read_dir("samples")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for i in 0..copies {
+        let src = &samples[i % samples.len()];
+        let sub = dir.join(format!("batch{:02}", i % 7));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::copy(src, sub.join(format!("{i:05}.txt"))).unwrap();
+    }
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    big_corpus(dir.path(), 1200);
+    let run = |threads: &str| {
+        let out = chiso()
+            .arg("extract")
+            .arg(dir.path())
+            .args(["--threads", threads, "-q"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one.iter().filter(|b| **b == b'\n').count(), 1200 / 5 * 45);
+    assert!(one == run("4"), "--threads 1 and --threads 4 differ");
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("records.csv");
+    let out = chiso()
+        .args(["extract", "samples", "-f", "csv", "-q", "-o"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty());
+    let csv = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(csv.lines().count(), 46);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn reads_standard_input() {
+    let mut child = chiso()
+        .args(["extract", "-", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Năm 2022, Đảng bộ xã kết nạp được 14 đảng viên.".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.contains("\"doc\":\"-\"") && line.contains("\"value\":14"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    big_corpus(dir.path(), 600);
+    let mut child = chiso()
+        .arg("extract")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // stdout is dropped here: the reader went away, like `| head -1`.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(first.starts_with("{\"doc\""));
+    assert!(status.success(), "exit {status:?}, stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = chiso().args(["extract"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = chiso()
+        .args(["extract", "samples", "--format", "xml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn lists_indicators_and_plugins() {
+    let out = chiso().args(["indicators"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 30);
+    assert!(text.contains("village_heads_party_members") && text.contains("(+total)"));
+    let out = chiso()
+        .args(["plugins", "--no-default-plugins", "--plugins", "plugins"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("bac-giang 0.1.0") && text.contains("generic 0.1.0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lists_the_lexicon_with_plugin_aliases() {
+    let out = chiso().args(["lexicon"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("%{QNUM}  (quantity)") && text.contains("%{NUMBER}  (number)"),
+        "{text}"
+    );
+    assert!(text.contains("\"TCĐ\" from plugin bac-giang"), "{text}");
+}
