@@ -17,18 +17,20 @@ use crate::plugin::Plugin;
 use crate::record::{Locality, Period};
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})\b").expect("date regex")
+    Regex::new(r"(?-u:\b)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})(?-u:\b)").expect("date regex")
 });
 static TERM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)nhiệm kỳ\s+((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})").expect("term regex")
 });
 static DISTRICT_MENTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[Hh]uyện|[Qq]uận|[Tt]hị xã)(?:\s+(?:ủy|uỷ))?\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+){0,2})")
+    Regex::new(r"(?:[Hh]uyện|[Qq]uận|[Tt]hị xã)(?:\s+(?:ủy|uỷ))?\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+){0,2})")
         .expect("district regex")
 });
 static PROVINCE_WIDE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:toàn tỉnh|trên địa bàn tỉnh|toàn thành phố|ngành [^,;.]{0,40} tỉnh)\b")
-        .expect("province regex")
+    Regex::new(
+        r"(?i)(?:toàn tỉnh|trên địa bàn tỉnh|toàn thành phố|ngành [^,;.]{0,40} tỉnh)(?-u:\b)",
+    )
+    .expect("province regex")
 });
 
 /// Period phrases, tried in order on the figure's clause; the nearest match wins.
@@ -36,22 +38,22 @@ static PERIODS: LazyLock<Vec<(Regex, PeriodForm)>> = LazyLock::new(|| {
     let y = r"((?:19|20)\d{2})";
     vec![
         (
-            Regex::new(&format!(r"(?i)\bnăm\s*\(\s*{y}\s*[-–]\s*{y}\s*\)")).unwrap(),
+            Regex::new(&format!(r"(?i)(?-u:\b)năm\s*\(\s*{y}\s*[-–]\s*{y}\s*\)")).unwrap(),
             PeriodForm::Range,
         ),
         (
-            Regex::new(&format!(r"(?i)\b(?:giai đoạn|thời kỳ)\s+{y}\s*[-–]\s*{y}")).unwrap(),
+            Regex::new(&format!(r"(?i)(?:giai đoạn|thời kỳ)\s+{y}\s*[-–]\s*{y}")).unwrap(),
             PeriodForm::Range,
         ),
         (
             Regex::new(&format!(
-                r"(?i)\btừ\s+(?:đầu\s+)?năm\s+{y}\s+(?:đến|tới)\s+nay"
+                r"(?i)(?-u:\b)từ\s+(?:đầu\s+)?năm\s+{y}\s+(?:đến|tới)\s+nay"
             ))
             .unwrap(),
             PeriodForm::SinceUntilNow,
         ),
         (
-            Regex::new(r"(?i)\btừ\s+đầu\s+nhiệm kỳ(?:\s+[^,;.]{0,40}?)?\s+(?:đến|tới)\s+nay")
+            Regex::new(r"(?i)(?-u:\b)từ\s+đầu\s+nhiệm kỳ(?:\s+[^,;.]{0,40}?)?\s+(?:đến|tới)\s+nay")
                 .unwrap(),
             PeriodForm::TermUntilNow,
         ),
@@ -67,7 +69,10 @@ static PERIODS: LazyLock<Vec<(Regex, PeriodForm)>> = LazyLock::new(|| {
             PeriodForm::Range,
         ),
         (
-            Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:trong\s+)?năm\s+{y}\b")).unwrap(),
+            Regex::new(&format!(
+                r"(?i)(?:^|[^\p{{L}}])(?:trong\s+)?năm\s+{y}(?-u:\b)"
+            ))
+            .unwrap(),
             PeriodForm::Year,
         ),
     ]

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -25,7 +26,8 @@ pub struct Document {
     pub text: String,
     /// Metadata from the input (file name, encoding…); plugins may match on it.
     pub meta: BTreeMap<String, String>,
-    sentences: Vec<Range<usize>>,
+    /// Split on first use: most documents of a corpus never need it.
+    sentences: OnceLock<Vec<Range<usize>>>,
 }
 
 /// Why a document could not be read. Each becomes a line of the run summary.
@@ -64,14 +66,12 @@ impl fmt::Display for ReadError {
 impl Document {
     /// Build a document from text already decoded.
     pub fn from_text(id: impl Into<String>, text: &str) -> Document {
-        let text = normalize(text);
-        let sentences = split_sentences(&text);
         Document {
             id: id.into(),
             path: None,
-            text,
+            text: normalize(text),
             meta: BTreeMap::new(),
-            sentences,
+            sentences: OnceLock::new(),
         }
     }
 
@@ -111,7 +111,7 @@ impl Document {
 
     /// Byte ranges of the sentences, in order.
     pub fn sentences(&self) -> &[Range<usize>] {
-        &self.sentences
+        self.sentences.get_or_init(|| split_sentences(&self.text))
     }
 
     /// Byte ranges of non-empty lines.
@@ -130,8 +130,9 @@ impl Document {
 
     /// The sentence holding byte `at`.
     pub fn sentence_at(&self, at: usize) -> Option<Range<usize>> {
-        let i = self.sentences.partition_point(|s| s.end <= at);
-        self.sentences.get(i).filter(|s| s.start <= at).cloned()
+        let sentences = self.sentences();
+        let i = sentences.partition_point(|s| s.end <= at);
+        sentences.get(i).filter(|s| s.start <= at).cloned()
     }
 }
 
@@ -184,6 +185,34 @@ fn utf8(bytes: &[u8]) -> Result<String, ReadError> {
 
 /// NFC, plain spaces for no-break and other odd spaces, `\n` line ends, no zero-width marks.
 pub fn normalize(text: &str) -> String {
+    // Most text arrives already clean: check that in one cheap pass and copy it. Characters
+    // below U+0300 and precomposed Vietnamese letters (U+1EA0–U+1EF9) are always NFC.
+    let mut plain = true;
+    let mut needs_nfc_check = false;
+    for c in text.chars() {
+        match c {
+            '\r'
+            | '\u{00A0}'
+            | '\u{00AD}'
+            | '\u{2000}'..='\u{200D}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+            | '\u{FEFF}' => {
+                plain = false;
+                break;
+            }
+            c if (c as u32) < 0x300 || ('\u{1EA0}'..='\u{1EF9}').contains(&c) => {}
+            _ => needs_nfc_check = true,
+        }
+    }
+    if plain
+        && (!needs_nfc_check
+            || unicode_normalization::is_nfc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes)
+    {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut prev_cr = false;
     for c in text.nfc() {

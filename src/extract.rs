@@ -46,34 +46,16 @@ pub fn extract_traced(
     doc: &Document,
     mut trace: Option<&mut Trace>,
 ) -> Result<Vec<Record>, ExtractError> {
-    // 1. Plugins that apply, highest priority first.
-    let mut applying = Vec::new();
-    for (i, p) in rs.plugins.iter().enumerate() {
-        if let Some(why) = p.applies_to(doc) {
-            if let Some(t) = trace.as_deref_mut() {
-                t.plugins.push((p.name.clone(), why));
-            }
-            applying.push(i);
-        }
-    }
-    let enabled_rule = |ri: usize| -> bool {
-        let rule = &rs.rules[ri];
-        match rs.rule_plugin[ri] {
-            Some(owner) => {
-                applying.contains(&owner)
-                    // A same-id rule of a higher-priority applying plugin wins.
-                    && !applying.iter().take_while(|&&p| p != owner).any(|&p| rs.suppressed[p].contains(&rule.id))
-                    && !applying.iter().any(|&p| p != owner && rs.plugins[p].disable.contains(&rule.id))
-            }
-            None => !applying
-                .iter()
-                .any(|&p| rs.suppressed[p].contains(&rule.id)),
-        }
-    };
-
-    // 2. Trigger words → (rule, sentence) pairs and scripts to run.
-    let sentences = doc.sentences();
+    // 1. Trigger words → (rule, sentence) pairs and scripts to run.
     let lower = lowercase_same_len(&doc.text);
+    let hits: Vec<aho_corasick::Match> = rs
+        .triggers
+        .find_overlapping_iter(aho_corasick::Input::new(&lower).anchored(Anchored::No))
+        .collect();
+    if hits.is_empty() && rs.untriggered.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sentences = doc.sentences();
     let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut scripts: BTreeSet<usize> = BTreeSet::new();
     let mut wake = |target: Target,
@@ -106,6 +88,31 @@ pub fn extract_traced(
     for &t in &rs.untriggered {
         wake(t, None, &mut pairs);
     }
+
+    // 2. Plugins that apply, highest priority first.
+    let mut applying = Vec::new();
+    for (i, p) in rs.plugins.iter().enumerate() {
+        if let Some(why) = p.applies_to(doc) {
+            if let Some(t) = trace.as_deref_mut() {
+                t.plugins.push((p.name.clone(), why));
+            }
+            applying.push(i);
+        }
+    }
+    let enabled_rule = |ri: usize| -> bool {
+        let rule = &rs.rules[ri];
+        match rs.rule_plugin[ri] {
+            Some(owner) => {
+                applying.contains(&owner)
+                    // A same-id rule of a higher-priority applying plugin wins.
+                    && !applying.iter().take_while(|&&p| p != owner).any(|&p| rs.suppressed[p].contains(&rule.id))
+                    && !applying.iter().any(|&p| p != owner && rs.plugins[p].disable.contains(&rule.id))
+            }
+            None => !applying
+                .iter()
+                .any(|&p| rs.suppressed[p].contains(&rule.id)),
+        }
+    };
 
     // 3. Rules, sentence by sentence.
     let mut candidates = Vec::new();
@@ -160,6 +167,9 @@ pub fn extract_traced(
     // 5. Settle: one candidate per number, one record per figure.
     let kept = settle(candidates, trace.map(|t| &mut t.removed));
 
+    if kept.is_empty() {
+        return Ok(Vec::new());
+    }
     // 6. Context and records.
     let plugins: Vec<&crate::plugin::Plugin> = applying.iter().map(|&i| &rs.plugins[i]).collect();
     let ctx = DocContext::new(doc, &plugins);

@@ -179,6 +179,18 @@ impl ScriptHost {
             }
         };
         ast.set_source(path.display().to_string());
+        // Indicator ids a script names literally are checked now, not when a document runs:
+        // an unknown id is a load error, never a silent drop.
+        let mut unknown = false;
+        for (offset, id) in indicator_literals(&source) {
+            if self.catalog.get(id).is_none() {
+                diags.push(self.catalog.unknown(path, id).at_offset(&source, offset));
+                unknown = true;
+            }
+        }
+        if unknown {
+            return None;
+        }
         let has = |name: &str, arity: usize| {
             ast.iter_functions()
                 .any(|f| f.name == name && f.params.len() == arity)
@@ -357,6 +369,18 @@ impl ScriptHost {
             period,
         })
     }
+}
+
+/// `indicator: "id"` (map literal) and `indicator("id")` (helper call) in a script's source,
+/// with the byte offset of each id.
+fn indicator_literals(source: &str) -> Vec<(usize, &str)> {
+    static RE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r#"indicator\s*(?::|\()\s*"([^"\n]*)""#).expect("indicator literal regex")
+    });
+    RE.captures_iter(source)
+        .filter_map(|c| c.get(1))
+        .map(|m| (m.start(), m.as_str()))
+        .collect()
 }
 
 fn cached_regex(lex: &Lexicon, pattern: &str) -> Result<Regex, String> {

@@ -385,3 +385,63 @@ fn lists_the_lexicon_with_plugin_aliases() {
     );
     assert!(text.contains("\"TCĐ\" from plugin bac-giang"), "{text}");
 }
+
+#[test]
+fn a_plugin_overrides_a_core_rule_by_reusing_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("a.txt");
+    write(&doc, "QUẢNG NINH – Toàn tỉnh có 120 xã hoàn thành nông thôn mới; có 40/41 xã đạt chuẩn nông thôn mới.\n");
+    let p = dir.path().join("quang-ninh");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"quang-ninh\"\nversion = \"0.1.0\"\n[applies]\ntext = [\"QUẢNG NINH –\"]\n",
+    );
+    write(
+        &p.join("rules/ntm.toml"),
+        r#"[[rule]]
+id = "core.ntm_communes"
+indicator = "ntm_communes"
+pattern = '%{COUNT_OF:value}\s+xã\s+hoàn thành\s+%{NTM}'
+triggers = ["hoàn thành"]
+examples = [{ text = "có 12 xã hoàn thành nông thôn mới", value = 12 }]
+negative_examples = ["xã đạt chuẩn nông thôn mới"]
+"#,
+    );
+    let out = chiso()
+        .arg("extract")
+        .arg(&doc)
+        .arg("-q")
+        .arg("--plugins")
+        .arg(&p)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains("\"value\":120") && text.contains("\"plugin\":\"quang-ninh\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_script_naming_an_unknown_indicator_fails_at_load_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("typo");
+    write(&p.join("plugin.toml"), "name = \"typo\"\nversion = \"0.1.0\"\n[applies]\nalways = true\n[[script]]\npath = \"s.rhai\"\n");
+    write(&p.join("s.rhai"), "fn extract(doc) {\n    [#{ indicator: \"new_party_member\", value: 1, start: 0, end: 1 }]\n}\n");
+    let out = chiso()
+        .args(["extract", "samples", "--plugins"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("s.rhai:2:21: unknown indicator `new_party_member`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `new_party_members`"),
+        "{stderr}"
+    );
+}

@@ -198,7 +198,8 @@ impl Plugin {
                     .iter()
                     .map(|d| regex::escape(d))
                     .collect();
-                mention_alts.push(format!(r"\b{UNIT_WORDS}\s+(?:{})\b", names.join("|")));
+                // No `\b`: a Unicode word boundary makes the regex crate fall back to a slow engine.
+                mention_alts.push(format!(r"{UNIT_WORDS}\s+(?:{})", names.join("|")));
             }
         }
         let compile = |alts: &[String], what: &str, diags: &mut Diagnostics| -> Option<Regex> {

@@ -493,11 +493,29 @@ impl Lexicon {
                 let exp = self.expand(re).map_err(|e| e.message)?;
                 alts.push(exp.regex);
             } else {
-                alts.push(format!(r"\b{}\b", regex::escape(item.trim())));
+                alts.push(word_bounded(item.trim()));
             }
         }
         Ok(())
     }
+}
+
+/// A phrase that must stand as whole words. Unicode `\b` makes the regex crate fall back to a
+/// slow engine on Vietnamese text, so each edge gets an ASCII assertion: `(?-u:\b)` next to an
+/// ASCII letter or digit, `(?-u:\B)` next to any other character (no ASCII letter on the other
+/// side). Vietnamese separates syllables with spaces, so this is exact on real text.
+pub fn word_bounded(phrase: &str) -> String {
+    let edge = |c: Option<char>| match c {
+        Some(c) if c.is_ascii_alphanumeric() => r"(?-u:\b)",
+        Some(c) if c.is_alphanumeric() => r"(?-u:\B)",
+        _ => "",
+    };
+    format!(
+        "{}{}{}",
+        edge(phrase.chars().next()),
+        regex::escape(phrase),
+        edge(phrase.chars().last())
+    )
 }
 
 /// Names of `(?P<name>…)` / `(?<name>…)` groups in a regex source.
