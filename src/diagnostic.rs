@@ -200,8 +200,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Turn a TOML parse error into a diagnostic at its span.
 pub fn from_toml_error(file: &Path, source: &str, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
-    let mut d =
-        Diagnostic::error(file, format!("invalid TOML: {message}")).at_span(source, err.span());
+    // Syntax errors and schema errors (a field unknown, missing or of the wrong type) read differently.
+    let schema = [
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "unknown variant",
+        "invalid value",
+    ]
+    .iter()
+    .any(|p| message.starts_with(p));
+    let text = if schema {
+        message.clone()
+    } else {
+        format!("invalid TOML: {message}")
+    };
+    let mut d = Diagnostic::error(file, text).at_span(source, err.span());
     if let Some(unknown) = message
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.split('`').next())

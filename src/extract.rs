@@ -32,8 +32,21 @@ pub struct Trace {
     pub candidates: Vec<Candidate>,
     /// Matches dropped by a guard: (rule id, byte span, why).
     pub dropped: Vec<(String, std::ops::Range<usize>, Rejection)>,
-    /// Candidates removed while settling: (candidate, why).
+    /// Candidates removed by a script's review or while settling: (candidate, why).
     pub removed: Vec<(Candidate, String)>,
+    /// What each script did.
+    pub scripts: Vec<ScriptRun>,
+}
+
+/// One script call on a document.
+#[derive(Debug, Clone)]
+pub struct ScriptRun {
+    pub script: String,
+    pub function: &'static str,
+    /// Figures `extract` returned.
+    pub emitted: Vec<Candidate>,
+    /// Candidates `review` dropped or changed.
+    pub removed: usize,
 }
 
 /// Extract the records of one document.
@@ -52,7 +65,7 @@ pub fn extract_traced(
         .triggers
         .find_overlapping_iter(aho_corasick::Input::new(&lower).anchored(Anchored::No))
         .collect();
-    if hits.is_empty() && rs.untriggered.is_empty() {
+    if hits.is_empty() && rs.untriggered.is_empty() && trace.is_none() {
         return Ok(Vec::new());
     }
     let sentences = doc.sentences();
@@ -136,27 +149,50 @@ pub fn extract_traced(
     }
 
     // 4. Scripts of applying plugins: extract, then review, in plugin order.
-    let run: Vec<usize> = scripts
+    let mut ordered: Vec<usize> = scripts
         .into_iter()
         .filter(|s| applying.contains(&rs.script_plugin[*s]))
         .collect();
-    if !run.is_empty() {
-        let mut ordered = run.clone();
+    if !ordered.is_empty() {
         ordered.sort_by_key(|s| (applying.iter().position(|p| *p == rs.script_plugin[*s]), *s));
         let map = crate::script::doc_map(doc, &candidates);
         for &s in &ordered {
             let script = &rs.scripts[s];
             if script.has_extract {
-                candidates.extend(rs.host.extract(script, doc, &map).map_err(ExtractError)?);
+                let found = rs.host.extract(script, doc, &map).map_err(ExtractError)?;
+                if let Some(t) = trace.as_deref_mut() {
+                    t.scripts.push(ScriptRun {
+                        script: script.id.clone(),
+                        function: "extract",
+                        emitted: found.clone(),
+                        removed: 0,
+                    });
+                }
+                candidates.extend(found);
             }
         }
         for &s in &ordered {
             let script = &rs.scripts[s];
             if script.has_review {
+                let before = candidates.clone();
                 candidates = rs
                     .host
                     .review(script, doc, &map, candidates)
                     .map_err(ExtractError)?;
+                if let Some(t) = trace.as_deref_mut() {
+                    let mut removed = 0;
+                    for c in before.into_iter().filter(|c| !candidates.contains(c)) {
+                        removed += 1;
+                        t.removed
+                            .push((c, format!("dropped or changed by script {}", script.id)));
+                    }
+                    t.scripts.push(ScriptRun {
+                        script: script.id.clone(),
+                        function: "review",
+                        emitted: Vec::new(),
+                        removed,
+                    });
+                }
             }
         }
     }

@@ -9,18 +9,22 @@
 //! [`engine`] runs a corpus in parallel with deterministic output.
 
 pub mod catalog;
+pub mod check;
 pub mod context;
 pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod eval;
+pub mod explain;
 pub mod extract;
+pub mod fixtures;
 pub mod number;
 pub mod output;
 pub mod plugin;
 pub mod record;
 pub mod rule;
 pub mod ruleset;
+pub mod scaffold;
 pub mod script;
 
 pub use document::Document;

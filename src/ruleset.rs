@@ -56,8 +56,29 @@ pub struct Ruleset {
 }
 
 impl Ruleset {
-    /// Find and load everything, collecting all problems.
+    /// Find and load everything; any error fails the load (all of them are reported).
     pub fn load(opts: &LoadOptions) -> Result<Ruleset, Diagnostics> {
+        match Ruleset::load_all(opts) {
+            (Some(mut rs), diags) if !diags.has_errors() => {
+                rs.warnings = diags;
+                Ok(rs)
+            }
+            (_, diags) => Err(diags),
+        }
+    }
+
+    /// Load as much as loads, and every problem found on the way. The ruleset holds the rules,
+    /// plugins and scripts that compiled; it is `None` only when the catalogue or the lexicon
+    /// (which everything else needs) did not load. `chiso check` uses this to report all
+    /// problems of all files in one run.
+    pub fn load_all(opts: &LoadOptions) -> (Option<Ruleset>, Diagnostics) {
+        match Ruleset::load_inner(opts) {
+            Ok((rs, diags)) => (Some(rs), diags),
+            Err(diags) => (None, diags),
+        }
+    }
+
+    fn load_inner(opts: &LoadOptions) -> Result<(Ruleset, Diagnostics), Diagnostics> {
         let mut diags = Diagnostics::default();
         let rules_dir = discover::rules_dir(opts.rules_dir.as_deref()).map_err(|e| {
             let mut d = Diagnostics::default();
@@ -133,30 +154,39 @@ impl Ruleset {
             }
         }
         // Ids are unique, except that a plugin may override a core rule by reusing its id.
-        let mut seen: BTreeMap<(&str, Option<usize>), &Rule> = BTreeMap::new();
+        // Within one owner a duplicate is an error, and the later rule is dropped.
+        let mut seen: BTreeMap<(String, Option<usize>), (PathBuf, usize)> = BTreeMap::new();
+        let mut keep = Vec::with_capacity(rules.len());
         for (r, owner) in rules.iter().zip(&rule_plugin) {
-            if let Some(first) = seen.insert((r.id.as_str(), *owner), r) {
+            let key = (r.id.clone(), *owner);
+            if let Some((file, line)) = seen.get(&key) {
                 diags.push(
-                    Diagnostic::error(&r.origin.file, format!("duplicate rule id `{}`", r.id))
-                        .with_hint(format!(
-                            "first defined at {}:{}",
-                            first.origin.file.display(),
-                            first.origin.line
-                        )),
+                    r.origin
+                        .diagnostic(format!("duplicate rule id `{}`", r.id))
+                        .with_hint(format!("first defined at {}:{line}", file.display())),
                 );
-                diags.0.last_mut().expect("just pushed").line = Some(r.origin.line);
+                keep.push(false);
+            } else {
+                seen.insert(key, (r.origin.file.clone(), r.origin.line));
+                keep.push(true);
             }
         }
+        let mut flags = keep.iter();
+        rules.retain(|_| *flags.next().expect("one flag per rule"));
+        let mut flags = keep.iter();
+        rule_plugin.retain(|_| *flags.next().expect("one flag per rule"));
         let all_ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         let mut suppressed = Vec::new();
         for (pi, p) in plugins.iter().enumerate() {
             let mut set: BTreeSet<String> = BTreeSet::new();
             for id in &p.disable {
                 if !all_ids.contains(id.as_str()) {
-                    let mut d = Diagnostic::error(
-                        &p.dir.join("plugin.toml"),
-                        format!("`disable` names unknown rule `{id}`"),
-                    );
+                    let file = p.dir.join("plugin.toml");
+                    let source = std::fs::read_to_string(&file).unwrap_or_default();
+                    let at = source.find(&format!("\"{id}\"")).unwrap_or(0);
+                    let mut d =
+                        Diagnostic::error(&file, format!("`disable` names unknown rule `{id}`"))
+                            .at_offset(&source, at);
                     if let Some(near) = did_you_mean(id, all_ids.iter().copied()) {
                         d = d.with_hint(format!("did you mean `{near}`?"));
                     }
@@ -186,20 +216,14 @@ impl Ruleset {
             }
         }
         for r in rules.iter().filter(|r| r.triggers.is_empty()) {
+            let mut d = r.origin.diagnostic(format!(
+                "rule `{}` has no triggers, so it is tried on every sentence (slow)",
+                r.id
+            ));
+            d.severity = crate::diagnostic::Severity::Warning;
             diags.push(
-                Diagnostic::warning(
-                    &r.origin.file,
-                    format!(
-                        "rule `{}` has no triggers, so it is tried on every sentence (slow)",
-                        r.id
-                    ),
-                )
-                .with_hint("add triggers = [\"…\"]: words one of which every match contains"),
+                d.with_hint("add triggers = [\"…\"]: words one of which every match contains"),
             );
-            diags.0.last_mut().expect("just pushed").line = Some(r.origin.line);
-        }
-        if diags.has_errors() {
-            return Err(diags);
         }
 
         // The prefilter: one automaton over every trigger word, lower-cased.
@@ -226,7 +250,7 @@ impl Ruleset {
         let (patterns, trigger_targets): (Vec<String>, Vec<Vec<Target>>) =
             words.into_iter().unzip();
         let triggers = AhoCorasick::new(&patterns).expect("trigger automaton builds");
-        Ok(Ruleset {
+        let rs = Ruleset {
             rules_dir,
             catalog,
             lexicon,
@@ -234,14 +258,15 @@ impl Ruleset {
             plugins,
             scripts,
             host,
-            warnings: diags,
+            warnings: Diagnostics::default(),
             suppressed,
             rule_plugin,
             script_plugin,
             triggers,
             trigger_targets,
             untriggered,
-        })
+        };
+        Ok((rs, diags))
     }
 
     /// A short fingerprint of everything loaded (for run metadata and re-runs).

@@ -323,7 +323,12 @@ impl ScriptHost {
             Some(r) => format!("{}.{r}", script.id),
             None => script.id.clone(),
         };
-        let plugin = get_str(map, "plugin")?.unwrap_or_else(|| script.plugin.clone());
+        // A figure a script emits belongs to its plugin; a candidate handed back by `review`
+        // keeps its owner, including "none" (a core rule) given as `()`.
+        let plugin = match map.get("plugin") {
+            None => Some(script.plugin.clone()),
+            Some(_) => get_str(map, "plugin")?,
+        };
         let locality = match map.get("locality") {
             Some(l) if !l.is_unit() => {
                 let l = l
@@ -363,7 +368,7 @@ impl ScriptHost {
             span: start..end,
             value_span,
             rule,
-            plugin: Some(plugin),
+            plugin,
             priority: get_num(map, "priority")?.map_or(0, |p| p as i32),
             locality,
             period,

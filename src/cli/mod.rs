@@ -1,8 +1,12 @@
 //! The command line: one file per subcommand; each returns an [`ExitStatus`].
 
+mod check;
 mod eval;
+mod explain;
 mod extract;
 mod list;
+mod new_plugin;
+mod test;
 
 use std::path::PathBuf;
 
@@ -39,6 +43,14 @@ pub struct Cli {
 pub enum Command {
     /// Extract figures from documents (files, folders, or - for stdin) as records.
     Extract(extract::ExtractArgs),
+    /// Check the catalogue, lexicon, rules, plugins and scripts: every problem, with file:line:column.
+    Check(RuleArgs),
+    /// Run every rule's examples and every plugin's fixtures.
+    Test(test::TestArgs),
+    /// Explain one document: plugins applied, rules fired, what was dropped and why.
+    Explain(explain::ExplainArgs),
+    /// Create a new plugin folder that passes `check` and `test` as generated.
+    NewPlugin(new_plugin::NewPluginArgs),
     /// Score extracted records against a gold file: precision and recall.
     Eval(eval::EvalArgs),
     /// List the indicator catalogue.
@@ -97,6 +109,10 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::NewPlugin(args) => new_plugin::run(args),
         Command::Indicators(args) => list::indicators(args),
         Command::Plugins(args) => list::plugins(args),
         Command::Lexicon(args) => list::lexicon(args),

@@ -102,9 +102,51 @@ pub struct ExampleSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub file: PathBuf,
+    /// Where the rule's `id` is: 1-based line and column, and the text of that line.
     pub line: usize,
+    pub column: usize,
+    pub excerpt: String,
     /// The plugin that ships the rule; `None` for the core pack.
     pub plugin: Option<String>,
+}
+
+impl Origin {
+    /// An error about the rule, pointing at its id.
+    pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(&self.file, message);
+        d.line = Some(self.line);
+        d.column = Some(self.column);
+        d.excerpt = Some(self.excerpt.clone());
+        d
+    }
+}
+
+/// Where something is in a rules file: 1-based line and column, and the line's text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    pub line: usize,
+    pub column: usize,
+    pub excerpt: String,
+}
+
+impl Place {
+    fn at(source: &str, offset: usize) -> Place {
+        let (line, column, excerpt) = crate::diagnostic::line_col(source, offset);
+        Place {
+            line,
+            column,
+            excerpt: excerpt.to_string(),
+        }
+    }
+
+    /// An error at this place.
+    pub fn diagnostic(&self, file: &Path, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(file, message);
+        d.line = Some(self.line);
+        d.column = Some(self.column);
+        d.excerpt = Some(self.excerpt.clone());
+        d
+    }
 }
 
 /// A compiled rule, ready to run.
@@ -125,7 +167,7 @@ pub struct Rule {
     qualifier: Option<usize>,
     guards: Guards,
     pub examples: Vec<Example>,
-    pub negative_examples: Vec<String>,
+    pub negative_examples: Vec<(String, Place)>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +176,27 @@ pub struct Example {
     pub value: f64,
     pub total: Option<f64>,
     pub qualifier: Option<Qualifier>,
+    pub place: Place,
+}
+
+/// A rule's own example that does not hold, for `chiso test` and `chiso check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleFailure {
+    pub text: String,
+    /// What the example says: "215", "4 of 19 (at_least)", or "nothing".
+    pub expected: String,
+    pub got: String,
+    pub place: Place,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "example {:?}: expected {}, got {}",
+            self.text, self.expected, self.got
+        )
+    }
 }
 
 #[derive(Debug, Default)]
@@ -170,7 +233,8 @@ pub struct Candidate {
 /// Why a match was not kept: the guard that dropped it (for `explain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
-    Guard(&'static str),
+    /// The guard field that dropped the match, and the words that made it.
+    Guard(&'static str, String),
     NoValue,
 }
 
@@ -190,7 +254,7 @@ impl Rule {
             let span = range.start + whole.start()..range.start + whole.end();
             if let Err(why) = self.guards.check(sentence, whole.start()..whole.end()) {
                 if let Some(d) = dropped.as_deref_mut() {
-                    d.push((span, Rejection::Guard(why)));
+                    d.push((span, Rejection::Guard(why.0, why.1)));
                 }
                 continue;
             }
@@ -254,9 +318,17 @@ impl Rule {
         out
     }
 
-    /// Check the rule's own examples; each failure as a sentence for the author.
-    pub fn check_examples(&self) -> Vec<String> {
+    /// Check the rule's own examples: every positive one must yield its value (and total and
+    /// qualifier when it states them), every negative one nothing.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
         let mut failures = Vec::new();
+        let list = |found: &[Candidate]| {
+            if found.is_empty() {
+                "nothing".to_string()
+            } else {
+                found.iter().map(describe).collect::<Vec<_>>().join(", ")
+            }
+        };
         for ex in &self.examples {
             let found = self.find_in_text(&ex.text);
             let ok = found.iter().any(|c| {
@@ -267,31 +339,30 @@ impl Rule {
                     && ex.qualifier.is_none_or(|q| q == c.qualifier)
             });
             if !ok {
-                let got: Vec<String> = found.iter().map(describe).collect();
-                failures.push(format!(
-                    "example {:?}: expected value {}{}{}, got {}",
-                    ex.text,
-                    ex.value,
-                    ex.total.map(|t| format!(" of {t}")).unwrap_or_default(),
-                    ex.qualifier
-                        .map(|q| format!(" ({})", q.as_str()))
-                        .unwrap_or_default(),
-                    if got.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        got.join(", ")
-                    }
-                ));
+                let mut expected = crate::record::format_number(ex.value);
+                if let Some(t) = ex.total {
+                    expected.push_str(&format!(" of {}", crate::record::format_number(t)));
+                }
+                if let Some(q) = ex.qualifier {
+                    expected.push_str(&format!(" ({})", q.as_str()));
+                }
+                failures.push(ExampleFailure {
+                    text: ex.text.clone(),
+                    expected,
+                    got: list(&found),
+                    place: ex.place.clone(),
+                });
             }
         }
-        for neg in &self.negative_examples {
+        for (neg, place) in &self.negative_examples {
             let found = self.find_in_text(neg);
             if !found.is_empty() {
-                let got: Vec<String> = found.iter().map(describe).collect();
-                failures.push(format!(
-                    "negative example {neg:?}: expected nothing, got {}",
-                    got.join(", ")
-                ));
+                failures.push(ExampleFailure {
+                    text: neg.clone(),
+                    expected: "nothing".into(),
+                    got: list(&found),
+                    place: place.clone(),
+                });
             }
         }
         failures
@@ -318,9 +389,9 @@ fn same(a: f64, b: f64) -> bool {
 }
 
 fn describe(c: &Candidate) -> String {
-    let mut s = format!("{}", c.value);
+    let mut s = crate::record::format_number(c.value);
     if let Some(t) = c.total {
-        s.push_str(&format!(" of {t}"));
+        s.push_str(&format!(" of {}", crate::record::format_number(t)));
     }
     if c.qualifier != Qualifier::Exact {
         s.push_str(&format!(" ({})", c.qualifier.as_str()));
@@ -329,34 +400,31 @@ fn describe(c: &Candidate) -> String {
 }
 
 impl Guards {
-    fn check(&self, sentence: &str, m: Range<usize>) -> Result<(), &'static str> {
+    /// `Err((guard, words))`: the guard that drops the match, and the words that made it
+    /// (for `require_*`, the text that lacked them).
+    fn check(&self, sentence: &str, m: Range<usize>) -> Result<(), (&'static str, String)> {
         let before = clause_before(sentence, m.start, self.window_before);
+        let found = |re: &Regex, text: &str| re.find(text).map(|x| x.as_str().to_string());
         if let Some(re) = &self.require_before {
             // The match itself may hold the required words ("tỷ lệ … đạt 98%").
             if !re.is_match(before) && !re.is_match(&sentence[m.clone()]) {
-                return Err("require_before");
+                return Err(("require_before", before.trim().to_string()));
             }
         }
-        if let Some(re) = &self.reject_before {
-            if re.is_match(before) {
-                return Err("reject_before");
-            }
+        if let Some(words) = self.reject_before.as_ref().and_then(|re| found(re, before)) {
+            return Err(("reject_before", words));
         }
-        if let Some(re) = &self.reject_after {
-            let after = window_after(sentence, m.end, self.window_after);
-            if re.is_match(after) {
-                return Err("reject_after");
-            }
+        let after = window_after(sentence, m.end, self.window_after);
+        if let Some(words) = self.reject_after.as_ref().and_then(|re| found(re, after)) {
+            return Err(("reject_after", words));
         }
         if let Some(re) = &self.require_near {
             if !re.is_match(sentence) {
-                return Err("require_near");
+                return Err(("require_near", String::new()));
             }
         }
-        if let Some(re) = &self.reject_near {
-            if re.is_match(sentence) {
-                return Err("reject_near");
-            }
+        if let Some(words) = self.reject_near.as_ref().and_then(|re| found(re, sentence)) {
+            return Err(("reject_near", words));
         }
         Ok(())
     }
@@ -614,14 +682,16 @@ pub fn compile(
         return None;
     }
     let regex = regex?;
-    let line = crate::diagnostic::line_col(source, spec.id.span().start).0;
+    let id_place = Place::at(source, spec.id.span().start);
     Some(Rule {
         indicator: Arc::from(spec.indicator.get_ref().as_str()),
         description: spec.description,
         pattern: spec.pattern.into_inner(),
         origin: Origin {
             file: path.to_path_buf(),
-            line,
+            line: id_place.line,
+            column: id_place.column,
+            excerpt: id_place.excerpt,
             plugin: plugin.map(str::to_string),
         },
         triggers: spec
@@ -640,6 +710,7 @@ pub fn compile(
             .examples
             .into_iter()
             .map(|e| Example {
+                place: Place::at(source, e.text.span().start),
                 text: e.text.into_inner(),
                 value: e.value,
                 total: e.total,
@@ -649,7 +720,8 @@ pub fn compile(
         negative_examples: spec
             .negative_examples
             .into_iter()
-            .map(Spanned::into_inner)
+            .map(|n| (Place::at(source, n.span().start), n.into_inner()))
+            .map(|(place, text)| (text, place))
             .collect(),
         id,
     })
