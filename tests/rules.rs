@@ -69,3 +69,63 @@ fn the_shipped_plugins_load() {
     }
     assert!(rs.scripts.len() >= 2);
 }
+
+/// The JSON schemas editors use must list exactly the fields chiso accepts. The accepted
+/// fields are read from chiso's own error for an unknown field, so the two cannot drift.
+#[test]
+fn json_schemas_match_the_fields_chiso_accepts() {
+    fn accepted(dir: &std::path::Path, toml_text: &str, file: &str) -> Vec<String> {
+        std::fs::write(dir.join(file), toml_text).unwrap();
+        let out = common::chiso()
+            .args(["check", "--no-default-plugins", "--plugins"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let list = text
+            .split("expected one of")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{text}"));
+        let list = list.lines().next().unwrap();
+        let mut fields: Vec<String> = list
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        fields.sort();
+        fields
+    }
+    fn schema_props(path: &str, pointer: &str) -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut props: Vec<String> = v
+            .pointer(pointer)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        props.sort();
+        props
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = "name = \"x\"\nversion = \"0.1.0\"\n[applies]\nalways = true\n";
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    std::fs::write(dir.path().join("plugin.toml"), plugin).unwrap();
+    let rule_fields = accepted(dir.path(), "[[rule]]\nbogus = 1\n", "rules/r.toml");
+    assert_eq!(
+        rule_fields,
+        schema_props(
+            "rules/schema/rules.schema.json",
+            "/properties/rule/items/properties"
+        )
+    );
+    std::fs::remove_file(dir.path().join("rules/r.toml")).unwrap();
+    let plugin_fields = accepted(dir.path(), &format!("bogus = 1\n{plugin}"), "plugin.toml");
+    assert_eq!(
+        plugin_fields,
+        schema_props("rules/schema/plugin.schema.json", "/properties")
+    );
+}
