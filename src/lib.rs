@@ -18,6 +18,7 @@ pub mod eval;
 pub mod explain;
 pub mod extract;
 pub mod fixtures;
+pub mod gazetteer;
 pub mod number;
 pub mod output;
 pub mod plugin;
