@@ -497,15 +497,18 @@ pub fn render(e: &Explanation, color: bool) -> String {
         .flatten()
         .map(String::as_str)
         .collect();
+        let place = if place.is_empty() {
+            "—".to_string()
+        } else {
+            place.join(", ")
+        };
         s.push_str(&format!(
-            "    period {period}; locality {}; span {}..{}\n",
-            if place.is_empty() {
-                "—".to_string()
-            } else {
-                place.join(", ")
-            },
-            r.span[0],
-            r.span[1]
+            "    period {period}; span {}..{}\n",
+            r.span[0], r.span[1]
+        ));
+        s.push_str(&format!(
+            "    locality {place} ({})\n",
+            r.locality_source.reason
         ));
     }
     if !e.scripts.is_empty() {

@@ -9,7 +9,7 @@ use aho_corasick::Anchored;
 use crate::context::{self, DocContext};
 use crate::document::{CharIndex, Document};
 use crate::number::Qualifier;
-use crate::record::Record;
+use crate::record::{LocalitySourceOut, Record};
 use crate::rule::{Candidate, Rejection};
 use crate::ruleset::{lowercase_same_len, Ruleset, Target};
 
@@ -208,7 +208,7 @@ pub fn extract_traced(
     }
     // 6. Context and records.
     let plugins: Vec<&crate::plugin::Plugin> = applying.iter().map(|&i| &rs.plugins[i]).collect();
-    let ctx = DocContext::new(doc, &plugins);
+    let ctx = DocContext::new(doc, &plugins, rs.gazetteer.as_deref());
     let primary = plugins.first().map(|p| p.name.clone());
     let mut ix = CharIndex::new(&doc.text);
     let mut records = Vec::with_capacity(kept.len());
@@ -220,19 +220,38 @@ pub fn extract_traced(
             .get(&c.indicator)
             .map(|i| i.unit.clone())
             .unwrap_or_default();
-        let period = c
-            .period
-            .or_else(|| ctx.period_for(&doc.text[clause.clone()], c.span.start - clause.start));
-        let mut locality = ctx.locality_for(&doc.text[sentence]);
+        let period = c.period.or_else(|| {
+            ctx.period_for(
+                &doc.text[clause.clone()],
+                c.span.start - clause.start,
+                &doc.text[sentence.clone()],
+            )
+        });
+        let (mut locality, mut source) =
+            ctx.locality_for(&doc.text, sentence.clone(), clause, &c.span);
         if let Some(l) = &c.locality {
-            locality.province = l.province.clone().or(locality.province);
+            // A script knows better (a commune in a list): its unit, inside the subject's.
+            if l.province.is_some() {
+                locality.province = l.province.clone();
+            }
             if l.district.is_some() {
                 locality.district = l.district.clone();
             }
             locality.commune = l.commune.clone();
+            source = context::LocalitySource {
+                reason: format!("set by {} for «{}»", c.rule, &doc.text[c.span.clone()]),
+                bytes: Some(c.span.clone()),
+            };
         }
         let start = ix.char_offset(c.span.start);
         let end = ix.char_offset(c.span.end);
+        let mut sx = CharIndex::new(&doc.text);
+        let locality_source = LocalitySourceOut {
+            reason: source.reason,
+            span: source
+                .bytes
+                .map(|b| [sx.char_offset(b.start), sx.char_offset(b.end)]),
+        };
         records.push(Record {
             doc: doc.id.clone(),
             indicator: c.indicator.to_string(),
@@ -250,6 +269,7 @@ pub fn extract_traced(
                 .or_else(|| primary.clone())
                 .unwrap_or_else(|| "core".into()),
             rule: c.rule,
+            locality_source,
         });
     }
     Ok(records)

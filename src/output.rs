@@ -18,7 +18,7 @@ pub enum Format {
     Table,
 }
 
-pub const CSV_HEADER: [&str; 16] = [
+pub const CSV_HEADER: [&str; 17] = [
     "doc",
     "indicator",
     "value",
@@ -35,6 +35,7 @@ pub const CSV_HEADER: [&str; 16] = [
     "quote",
     "plugin",
     "rule",
+    "locality_source",
 ];
 
 /// Writes records in one format; call [`RecordWriter::finish`] at the end.
@@ -131,6 +132,7 @@ fn csv_row(r: &Record) -> Vec<String> {
         r.quote.clone(),
         r.plugin.clone(),
         r.rule.clone(),
+        r.locality_source.reason.clone(),
     ]
 }
 

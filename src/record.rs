@@ -38,6 +38,16 @@ pub struct Record {
     pub quote: String,
     pub plugin: String,
     pub rule: String,
+    /// Where `locality` came from: a reason, and the words of the text it rests on.
+    pub locality_source: LocalitySourceOut,
+}
+
+/// Where a record's locality came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct LocalitySourceOut {
+    pub reason: String,
+    /// Character offsets of the decisive mention, like `span`.
+    pub span: Option<[usize; 2]>,
 }
 
 /// Whole numbers print without a decimal point (172, not 172.0).

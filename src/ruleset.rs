@@ -42,6 +42,8 @@ pub struct Ruleset {
     pub plugins: Vec<Plugin>,
     pub scripts: Vec<Script>,
     pub host: ScriptHost,
+    /// Vietnam's administrative units (`rules/gazetteer/units.tsv`), when present.
+    pub gazetteer: Option<Arc<crate::gazetteer::Gazetteer>>,
     /// Warnings found while loading (errors stop the load).
     pub warnings: Diagnostics,
     /// For each plugin: the rule ids it switches off or overrides where it applies.
@@ -100,6 +102,24 @@ impl Ruleset {
             }
         };
 
+        // The gazetteer is optional data: without it, localities come from plugins alone.
+        let gazetteer_path = rules_dir.join("gazetteer").join("units.tsv");
+        let gazetteer = if gazetteer_path.is_file() {
+            match crate::gazetteer::Gazetteer::load(&gazetteer_path) {
+                Ok(g) => Some(Arc::new(g)),
+                Err(e) => {
+                    diags.push(Diagnostic::error(&gazetteer_path, e));
+                    None
+                }
+            }
+        } else {
+            diags.push(Diagnostic::warning(
+                &gazetteer_path,
+                "no gazetteer: districts and provinces are resolved from plugins only",
+            ));
+            None
+        };
+
         // Plugins: the first of a name wins; later ones are shadowed (explicit folders first).
         let (dirs, problems) = discover::plugin_dirs(&opts.plugin_dirs, !opts.no_default_plugins);
         for p in problems {
@@ -107,7 +127,7 @@ impl Ruleset {
         }
         let mut plugins: Vec<Plugin> = Vec::new();
         for dir in dirs {
-            if let Some(p) = Plugin::load(&dir, &lexicon, &mut diags) {
+            if let Some(p) = Plugin::load(&dir, &lexicon, gazetteer.as_deref(), &mut diags) {
                 if let Some(first) = plugins.iter().find(|q| q.name == p.name) {
                     diags.push(Diagnostic::warning(
                         &dir.join("plugin.toml"),
@@ -258,6 +278,7 @@ impl Ruleset {
             plugins,
             scripts,
             host,
+            gazetteer,
             warnings: Diagnostics::default(),
             suppressed,
             rule_plugin,

@@ -135,6 +135,7 @@ impl Plugin {
     pub fn load(
         dir: &Path,
         lexicon: &crate::rule::lexicon::Lexicon,
+        gazetteer: Option<&crate::gazetteer::Gazetteer>,
         diags: &mut Diagnostics,
     ) -> Option<Plugin> {
         let path = dir.join("plugin.toml");
@@ -182,22 +183,28 @@ impl Plugin {
                 }
             }
         }
+        // Districts named in [locality], or else the province's districts from the gazetteer.
+        let mut districts = spec.locality.districts.clone();
+        if districts.is_empty() {
+            if let (Some(g), Some(province)) = (gazetteer, &spec.locality.province) {
+                districts = g
+                    .units()
+                    .iter()
+                    .filter(|u| {
+                        u.level == crate::gazetteer::Level::District && &u.province == province
+                    })
+                    .map(|u| u.name.clone())
+                    .collect();
+            }
+        }
         if a.districts {
-            if spec.locality.districts.is_empty() {
+            if districts.is_empty() {
                 diags.push(
-                    Diagnostic::error(
-                        &path,
-                        "applies.districts is true but [locality] lists no districts",
-                    )
-                    .with_hint("add districts = [\"…\"] under [locality]"),
+                    Diagnostic::error(&path, "applies.districts is true but no districts are known")
+                        .with_hint("add districts = [\"…\"] under [locality], or a province the gazetteer knows"),
                 );
             } else {
-                let names: Vec<String> = spec
-                    .locality
-                    .districts
-                    .iter()
-                    .map(|d| regex::escape(d))
-                    .collect();
+                let names: Vec<String> = districts.iter().map(|d| regex::escape(d)).collect();
                 // No `\b`: a Unicode word boundary makes the regex crate fall back to a slow engine.
                 mention_alts.push(format!(r"{UNIT_WORDS}\s+(?:{})", names.join("|")));
             }
@@ -297,7 +304,7 @@ impl Plugin {
             priority: spec.priority,
             dir: dir.to_path_buf(),
             province: spec.locality.province,
-            districts: spec.locality.districts,
+            districts,
             disable: spec.disable.into_iter().map(Spanned::into_inner).collect(),
             aliases: spec.aliases,
             rule_files,
