@@ -35,8 +35,11 @@ use crate::record::{Locality, Period};
 use crate::rule::lexicon::Lexicon;
 use crate::rule::Candidate;
 
-/// Operations one script call may run before it is stopped (a runaway loop).
+/// Operations one script call may run on a short document before it is stopped (a runaway
+/// loop). Long documents get [`OPERATIONS_PER_CHAR`] more per character: a script that walks
+/// the sentences is linear in the text, a runaway one is unbounded.
 pub const MAX_OPERATIONS: u64 = 2_000_000;
+pub const OPERATIONS_PER_CHAR: u64 = 20;
 
 /// The shared, sandboxed engine.
 pub struct ScriptHost {
@@ -66,6 +69,8 @@ impl std::fmt::Debug for Script {
 }
 
 thread_local! {
+    /// The operation budget of the script call running on this thread.
+    static BUDGET: std::cell::Cell<u64> = const { std::cell::Cell::new(MAX_OPERATIONS) };
     static REGEX_CACHE: RefCell<HashMap<String, Result<Regex, String>>> = RefCell::new(HashMap::new());
 }
 
@@ -73,7 +78,6 @@ impl ScriptHost {
     pub fn new(lexicon: Arc<Lexicon>, catalog: Arc<Catalog>) -> ScriptHost {
         let mut engine = Engine::new();
         engine
-            .set_max_operations(MAX_OPERATIONS)
             .set_max_call_levels(32)
             .set_max_expr_depths(64, 64)
             .set_max_string_size(64 * 1024 * 1024)
@@ -83,6 +87,7 @@ impl ScriptHost {
             .set_max_strings_interned(0)
             .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
         engine.disable_symbol("eval");
+        engine.on_progress(|ops| (ops > BUDGET.with(|b| b.get())).then(|| Dynamic::from(ops)));
         engine.on_print(|s| eprintln!("script: {s}"));
         engine.on_debug(|s, src, pos| eprintln!("script {}:{pos}: {s}", src.unwrap_or("?")));
 
@@ -227,7 +232,7 @@ impl ScriptHost {
         doc: &Document,
         doc_map: &Dynamic,
     ) -> Result<Vec<Candidate>, String> {
-        let out = self.call(script, "extract", vec![doc_map.clone()])?;
+        let out = self.call(script, doc, "extract", vec![doc_map.clone()])?;
         self.candidates_from(script, doc, out)
     }
 
@@ -244,16 +249,31 @@ impl ScriptHost {
             .iter()
             .map(|c| candidate_to_map(c, doc, &mut ix))
             .collect();
-        let out = self.call(script, "review", vec![doc_map.clone(), arr.into()])?;
+        let out = self.call(script, doc, "review", vec![doc_map.clone(), arr.into()])?;
         self.candidates_from(script, doc, out)
     }
 
-    fn call(&self, script: &Script, name: &str, args: Vec<Dynamic>) -> Result<Dynamic, String> {
+    fn call(
+        &self,
+        script: &Script,
+        doc: &Document,
+        name: &str,
+        args: Vec<Dynamic>,
+    ) -> Result<Dynamic, String> {
+        let budget = MAX_OPERATIONS + OPERATIONS_PER_CHAR * doc.text.len() as u64;
+        BUDGET.with(|b| b.set(budget));
         let mut scope = Scope::new();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         self.engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &script.ast, name, args)
-            .map_err(|e| format!("script {} `{name}`: {e}", script.path.display()))
+            .map_err(|e| match *e {
+                rhai::EvalAltResult::ErrorTerminated(..) => format!(
+                    "script {} `{name}`: too many operations (more than {budget} for a document of {} bytes): a runaway loop?",
+                    script.path.display(),
+                    doc.text.len()
+                ),
+                e => format!("script {} `{name}`: {e}", script.path.display()),
+            })
     }
 
     fn candidates_from(
