@@ -10,10 +10,29 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use unicode_normalization::UnicodeNormalization;
+use crate::encoding::{self, DecodeError, Encoding};
+use crate::normalize::{normalize, OffsetMap};
 
-/// Biggest document read whole; larger files are a per-document error, never an OOM.
-pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
+/// Biggest document read whole by default; larger files are a per-document error, never an
+/// out-of-memory (`--max-doc-size` changes it).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How documents are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Skip detection and decode with this encoding (the user's `--encoding`).
+    pub encoding: Option<Encoding>,
+    pub max_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            encoding: None,
+            max_bytes: MAX_DOCUMENT_BYTES,
+        }
+    }
+}
 
 /// A document ready for extraction.
 #[derive(Debug, Clone)]
@@ -24,8 +43,11 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// The normalised text.
     pub text: String,
-    /// Metadata from the input (file name, encoding…); plugins may match on it.
+    /// Metadata from the input (encoding, format, title, date, JSONL fields…); plugins may
+    /// match on it.
     pub meta: BTreeMap<String, String>,
+    /// Normalised character offsets → offsets in the text as decoded; `None`: the same.
+    source_map: Option<OffsetMap>,
     /// Split on first use: most documents of a corpus never need it.
     sentences: OnceLock<Vec<Range<usize>>>,
 }
@@ -35,13 +57,18 @@ pub struct Document {
 pub enum ReadError {
     Io(String),
     Empty,
-    TooLarge(u64),
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Binary,
-    InvalidUtf8 {
+    Undecodable {
+        encoding: Encoding,
         byte: usize,
         line: usize,
         column: usize,
     },
+    Format(String),
 }
 
 impl fmt::Display for ReadError {
@@ -49,16 +76,17 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "cannot read: {e}"),
             ReadError::Empty => write!(f, "empty document (no text)"),
-            ReadError::TooLarge(n) => write!(
+            ReadError::TooLarge { size, limit } => write!(
                 f,
-                "too large: {n} bytes (the limit is {MAX_DOCUMENT_BYTES} bytes); split it first"
+                "too large: {size} bytes (the limit is {limit} bytes; split it, or raise --max-doc-size)"
             ),
-            ReadError::Binary => write!(f, "binary data, not text (NUL bytes found)"),
-            ReadError::InvalidUtf8 { byte, line, column } => write!(
+            ReadError::Binary => write!(f, "binary data, not text"),
+            ReadError::Undecodable { encoding, byte, line, column } => write!(
                 f,
-                "not UTF-8: invalid byte at line {line}, column {column} (byte offset {byte}); \
-                 chiso reads UTF-8, and UTF-16 with a byte-order mark"
+                "not valid {}: undecodable byte at line {line}, column {column} (byte offset {byte})",
+                encoding.name()
             ),
+            ReadError::Format(e) => f.write_str(e),
         }
     }
 }
@@ -66,38 +94,92 @@ impl fmt::Display for ReadError {
 impl Document {
     /// Build a document from text already decoded.
     pub fn from_text(id: impl Into<String>, text: &str) -> Document {
+        let n = normalize(text);
         Document {
             id: id.into(),
             path: None,
-            text: normalize(text),
+            text: n.text,
             meta: BTreeMap::new(),
+            source_map: n.map,
             sentences: OnceLock::new(),
         }
     }
 
-    /// Read and decode a file.
+    /// Read and decode a file with the default options.
     pub fn read(path: &Path, id: impl Into<String>) -> Result<Document, ReadError> {
+        Document::read_with(path, id, &ReadOptions::default())
+    }
+
+    /// Read a file: its format from its extension (or its content), its encoding detected
+    /// unless forced.
+    pub fn read_with(
+        path: &Path,
+        id: impl Into<String>,
+        opts: &ReadOptions,
+    ) -> Result<Document, ReadError> {
         let len = std::fs::metadata(path)
             .map_err(|e| ReadError::Io(e.to_string()))?
             .len();
-        if len > MAX_DOCUMENT_BYTES {
-            return Err(ReadError::TooLarge(len));
+        if len > opts.max_bytes {
+            return Err(ReadError::TooLarge {
+                size: len,
+                limit: opts.max_bytes,
+            });
         }
         let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
-        let mut doc = Document::from_bytes(id, &bytes)?;
+        let mut doc = Document::from_bytes_with(id, &bytes, opts)?;
         doc.path = Some(path.to_path_buf());
         Ok(doc)
     }
 
-    /// Decode bytes (UTF-8 with or without BOM, UTF-16 with BOM) into a document.
+    /// Decode bytes (UTF-8, UTF-16, Windows-1258, TCVN3, VNI; detected) into a document.
     pub fn from_bytes(id: impl Into<String>, bytes: &[u8]) -> Result<Document, ReadError> {
-        let (text, encoding) = decode(bytes)?;
-        if text.trim().is_empty() {
+        Document::from_bytes_with(id, bytes, &ReadOptions::default())
+    }
+
+    pub fn from_bytes_with(
+        id: impl Into<String>,
+        bytes: &[u8],
+        opts: &ReadOptions,
+    ) -> Result<Document, ReadError> {
+        if bytes.len() as u64 > opts.max_bytes {
+            return Err(ReadError::TooLarge {
+                size: bytes.len() as u64,
+                limit: opts.max_bytes,
+            });
+        }
+        if bytes.is_empty() {
             return Err(ReadError::Empty);
         }
-        let mut doc = Document::from_text(id, &text);
-        doc.meta.insert("encoding".into(), encoding.into());
+        let decoded = encoding::decode(bytes, opts.encoding).map_err(|e| match e {
+            DecodeError::Binary => ReadError::Binary,
+            DecodeError::Invalid { encoding, byte } => {
+                let good = String::from_utf8_lossy(&bytes[..byte.min(bytes.len())]);
+                let line = good.matches('\n').count() + 1;
+                let column = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                ReadError::Undecodable {
+                    encoding,
+                    byte,
+                    line,
+                    column,
+                }
+            }
+        })?;
+        if decoded.text.trim().is_empty() {
+            return Err(ReadError::Empty);
+        }
+        let mut doc = Document::from_text(id, &decoded.text);
+        let mut name = decoded.encoding.name().to_string();
+        if decoded.bom {
+            name.push_str("-bom");
+        }
+        doc.meta.insert("encoding".into(), name);
         Ok(doc)
+    }
+
+    /// The character offset in the decoded original of normalised character offset `c`.
+    pub fn source_offset(&self, c: usize) -> usize {
+        self.source_map.as_ref().map_or(c, |m| m.original(c))
     }
 
     /// The first non-empty line.
@@ -134,104 +216,6 @@ impl Document {
         let i = sentences.partition_point(|s| s.end <= at);
         sentences.get(i).filter(|s| s.start <= at).cloned()
     }
-}
-
-fn decode(bytes: &[u8]) -> Result<(String, &'static str), ReadError> {
-    if bytes.is_empty() {
-        return Err(ReadError::Empty);
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return utf8(rest).map(|s| (s, "utf-8-bom"));
-    }
-    for (bom, le, name) in [
-        (b"\xFF\xFE", true, "utf-16le"),
-        (b"\xFE\xFF", false, "utf-16be"),
-    ] {
-        if let Some(rest) = bytes.strip_prefix(bom) {
-            let units: Vec<u16> = rest
-                .chunks(2)
-                .map(|c| {
-                    let pair = [c[0], *c.get(1).unwrap_or(&0)];
-                    if le {
-                        u16::from_le_bytes(pair)
-                    } else {
-                        u16::from_be_bytes(pair)
-                    }
-                })
-                .collect();
-            return String::from_utf16(&units)
-                .map(|s| (s, name))
-                .map_err(|_| ReadError::Binary);
-        }
-    }
-    if bytes[..bytes.len().min(64 * 1024)].contains(&0) {
-        return Err(ReadError::Binary);
-    }
-    utf8(bytes).map(|s| (s, "utf-8"))
-}
-
-fn utf8(bytes: &[u8]) -> Result<String, ReadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let byte = e.valid_up_to();
-            let good = std::str::from_utf8(&bytes[..byte]).unwrap_or("");
-            let line = good.matches('\n').count() + 1;
-            let column = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            Err(ReadError::InvalidUtf8 { byte, line, column })
-        }
-    }
-}
-
-/// NFC, plain spaces for no-break and other odd spaces, `\n` line ends, no zero-width marks.
-pub fn normalize(text: &str) -> String {
-    // Most text arrives already clean: check that in one cheap pass and copy it. Characters
-    // below U+0300 and precomposed Vietnamese letters (U+1EA0–U+1EF9) are always NFC.
-    let mut plain = true;
-    let mut needs_nfc_check = false;
-    for c in text.chars() {
-        match c {
-            '\r'
-            | '\u{00A0}'
-            | '\u{00AD}'
-            | '\u{2000}'..='\u{200D}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}' => {
-                plain = false;
-                break;
-            }
-            c if (c as u32) < 0x300 || ('\u{1EA0}'..='\u{1EF9}').contains(&c) => {}
-            _ => needs_nfc_check = true,
-        }
-    }
-    if plain
-        && (!needs_nfc_check
-            || unicode_normalization::is_nfc_quick(text.chars())
-                == unicode_normalization::IsNormalized::Yes)
-    {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut prev_cr = false;
-    for c in text.nfc() {
-        match c {
-            '\r' => {
-                out.push('\n');
-                prev_cr = true;
-                continue;
-            }
-            '\n' if prev_cr => {}
-            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
-                out.push(' ')
-            }
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}' => {}
-            c => out.push(c),
-        }
-        prev_cr = false;
-    }
-    out
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -340,17 +324,23 @@ mod tests {
     }
 
     #[test]
-    fn normalizes_to_nfc_and_plain_spaces() {
-        let decomposed = "Ho\u{0300}a\u{00A0}bi\u{0300}nh\r\nx";
-        assert_eq!(normalize(decomposed), "Hòa bình\nx");
+    fn normalizes_and_maps_back_to_the_decoded_text() {
+        let doc = Document::from_text("x", "Ho\u{0300}a\u{00A0}bi\u{0300}nh\r\nx");
+        assert_eq!(doc.text, "Hòa bình\nx");
+        assert_eq!(doc.source_offset(4), 5);
     }
 
     #[test]
-    fn reports_where_utf8_breaks() {
-        let err = Document::from_bytes("x", b"ab\ncd\xFFe").unwrap_err();
+    fn reports_where_forced_utf8_breaks() {
+        let opts = ReadOptions {
+            encoding: Some(Encoding::Utf8),
+            ..ReadOptions::default()
+        };
+        let err = Document::from_bytes_with("x", b"ab\ncd\xFFe", &opts).unwrap_err();
         assert_eq!(
             err,
-            ReadError::InvalidUtf8 {
+            ReadError::Undecodable {
+                encoding: Encoding::Utf8,
                 byte: 5,
                 line: 2,
                 column: 3
@@ -361,7 +351,7 @@ mod tests {
             ReadError::Empty
         );
         assert_eq!(
-            Document::from_bytes("x", b"a\0b").unwrap_err(),
+            Document::from_bytes("x", b"a\0b\0c\0\0\0\0").unwrap_err(),
             ReadError::Binary
         );
     }

@@ -1,14 +1,16 @@
-//! The pipeline over a corpus: inputs sorted, documents read and extracted in parallel in
-//! bounded chunks, records handed to the writer in document order. The output is the same
-//! bytes whatever the thread count.
+//! The pipeline over a corpus: inputs in a fixed order, documents read and extracted in
+//! parallel in bounded chunks, records handed to the writer in document order. The output is
+//! the same bytes whatever the thread count, and memory stays bounded whatever the corpus
+//! size: JSONL corpora are streamed line by line.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::document::Document;
+use crate::document::{Document, ReadOptions};
 use crate::extract::extract;
 use crate::record::Record;
 use crate::ruleset::Ruleset;
@@ -17,19 +19,22 @@ use crate::ruleset::Ruleset;
 pub const CHUNK: usize = 512;
 
 /// Extensions read when walking a folder (a file named on the command line is always read).
-pub const TEXT_EXTENSIONS: [&str; 3] = ["txt", "md", "text"];
+pub const DOCUMENT_EXTENSIONS: [&str; 9] = [
+    "txt", "md", "text", "html", "htm", "xhtml", "docx", "pdf", "jsonl",
+];
 
-/// One document to read.
+/// One input: a file, standard input, or a JSONL corpus (one document per line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     File { path: PathBuf, id: String },
     Stdin,
+    Jsonl { path: PathBuf, id: String },
 }
 
 impl Input {
     pub fn id(&self) -> &str {
         match self {
-            Input::File { id, .. } => id,
+            Input::File { id, .. } | Input::Jsonl { id, .. } => id,
             Input::Stdin => "-",
         }
     }
@@ -79,11 +84,25 @@ impl Summary {
     }
 }
 
-/// Expand command-line paths into sorted inputs. Folders are walked recursively; hidden
-/// entries are passed over; files of other formats are listed as skipped, with the reason.
+/// Expand command-line paths into inputs in a fixed order. Folders are walked recursively in
+/// name order; hidden entries are passed over; files of other formats are listed as skipped,
+/// with the reason.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) {
     let mut inputs = Vec::new();
     let mut skipped = Vec::new();
+    let input = |path: &Path, id: String| {
+        if extension(path).as_deref() == Some("jsonl") {
+            Input::Jsonl {
+                path: path.to_path_buf(),
+                id,
+            }
+        } else {
+            Input::File {
+                path: path.to_path_buf(),
+                id,
+            }
+        }
+    };
     for arg in paths {
         if arg.as_os_str() == "-" {
             inputs.push(Input::Stdin);
@@ -101,23 +120,15 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) 
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
                         let id = relative_id(arg, e.path());
-                        let ext = e
-                            .path()
-                            .extension()
-                            .map(|x| x.to_string_lossy().to_lowercase());
-                        if ext.as_deref().is_some_and(|x| TEXT_EXTENSIONS.contains(&x)) {
-                            inputs.push(Input::File {
-                                path: e.path().to_path_buf(),
-                                id,
-                            });
+                        let ext = extension(e.path());
+                        if ext
+                            .as_deref()
+                            .is_some_and(|x| DOCUMENT_EXTENSIONS.contains(&x))
+                        {
+                            inputs.push(input(e.path(), id));
                         } else {
                             let what = ext.map_or("no extension".to_string(), |x| format!(".{x}"));
-                            skipped.push((
-                                id,
-                                format!(
-                                    "not a text document ({what}); name the file to read it anyway"
-                                ),
-                            ));
+                            skipped.push((id, format!("not a document chiso reads ({what}); name the file to read it as text")));
                         }
                     }
                     Ok(_) => {}
@@ -134,15 +145,16 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) 
                 || arg.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            inputs.push(Input::File {
-                path: arg.clone(),
-                id,
-            });
+            inputs.push(input(arg, id));
         } else {
             skipped.push((arg.display().to_string(), "no such file or folder".into()));
         }
     }
     (inputs, skipped)
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().map(|x| x.to_string_lossy().to_lowercase())
 }
 
 fn relative_id(root: &Path, path: &Path) -> String {
@@ -153,36 +165,263 @@ fn relative_id(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// The result of one document.
-pub type DocOutcome = Result<Vec<Record>, String>;
-
-/// Read and extract one input.
-pub fn process(rs: &Ruleset, input: &Input) -> (DocOutcome, u64) {
-    let doc = match input {
-        Input::File { path, id } => Document::read(path, id.clone()).map_err(|e| e.to_string()),
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => Document::from_bytes("-", &bytes).map_err(|e| e.to_string()),
-                Err(e) => Err(format!("cannot read standard input: {e}")),
-            }
-        }
-    };
-    match doc {
-        Ok(doc) => {
-            let n = doc.text.len() as u64;
-            (extract(rs, &doc).map_err(|e| e.to_string()), n)
-        }
-        Err(e) => (Err(e), 0),
-    }
-}
-
 /// Options of a batch run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     pub threads: Option<usize>,
     /// Stop at the first document that fails.
     pub fail_fast: bool,
+    pub read: ReadOptions,
+    /// JSONL corpora: the field holding each document's id, and the one holding its text.
+    pub id_field: String,
+    pub text_field: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: None,
+            fail_fast: false,
+            read: ReadOptions::default(),
+            id_field: "id".into(),
+            text_field: "text".into(),
+        }
+    }
+}
+
+/// One unit of work: an input read by a worker, or a JSONL line read by the main thread.
+enum Work {
+    Input(Input),
+    Line {
+        file: Arc<str>,
+        line: usize,
+        raw: Result<String, String>,
+    },
+}
+
+/// The result of one document: its id, its records or why it failed, the bytes of text read.
+pub struct Outcome {
+    pub id: String,
+    pub records: Result<Vec<Record>, String>,
+    pub bytes: u64,
+}
+
+/// Read and extract one file, or standard input.
+pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
+    let doc = match input {
+        Input::File { path, id } => {
+            Document::read_with(path, id.clone(), &opts.read).map_err(|e| e.to_string())
+        }
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            match std::io::stdin()
+                .take(opts.read.max_bytes + 1)
+                .read_to_end(&mut bytes)
+            {
+                Ok(_) => {
+                    Document::from_bytes_with("-", &bytes, &opts.read).map_err(|e| e.to_string())
+                }
+                Err(e) => Err(format!("cannot read standard input: {e}")),
+            }
+        }
+        Input::Jsonl { .. } => unreachable!("JSONL files are expanded into lines"),
+    };
+    outcome(rs, input.id().to_string(), doc)
+}
+
+fn outcome(rs: &Ruleset, id: String, doc: Result<Document, String>) -> Outcome {
+    match doc {
+        Ok(doc) => Outcome {
+            bytes: doc.text.len() as u64,
+            records: extract(rs, &doc).map_err(|e| e.to_string()),
+            id,
+        },
+        Err(e) => Outcome {
+            id,
+            records: Err(e),
+            bytes: 0,
+        },
+    }
+}
+
+/// One JSONL line → a document: its text field, its id field, its other scalar fields as
+/// metadata. A line that is not a JSON object, or lacks the text, is that line's error.
+fn process_line(
+    rs: &Ruleset,
+    file: &str,
+    line: usize,
+    raw: &Result<String, String>,
+    opts: &RunOptions,
+) -> Outcome {
+    let fallback = format!("{file}:{line}");
+    let parsed = raw.as_ref().map_err(Clone::clone).and_then(|raw| {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw)
+            .map_err(|e| format!("line {line}: not a JSON object: {e}"))
+    });
+    let map = match parsed {
+        Ok(m) => m,
+        Err(e) => {
+            return Outcome {
+                id: fallback,
+                records: Err(e),
+                bytes: 0,
+            }
+        }
+    };
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let id = map.get(&opts.id_field).and_then(scalar).unwrap_or(fallback);
+    let Some(text) = map.get(&opts.text_field).and_then(|v| v.as_str()) else {
+        let why = format!(
+            "line {line}: no string field \"{}\" (choose it with --text-field)",
+            opts.text_field
+        );
+        return Outcome {
+            id,
+            records: Err(why),
+            bytes: 0,
+        };
+    };
+    if text.trim().is_empty() {
+        return Outcome {
+            id,
+            records: Err("empty document (no text)".into()),
+            bytes: 0,
+        };
+    }
+    let mut doc = Document::from_text(id.clone(), text);
+    for (k, v) in &map {
+        if k != &opts.text_field {
+            if let Some(v) = scalar(v) {
+                doc.meta.insert(k.clone(), v);
+            }
+        }
+    }
+    outcome(rs, id, Ok(doc))
+}
+
+/// Lines of a JSONL file, each capped at `max` bytes (a longer line is an error and is
+/// skipped without being held in memory).
+struct Lines {
+    reader: Box<dyn BufRead + Send>,
+    max: usize,
+    line: usize,
+    file: Arc<str>,
+    done: bool,
+}
+
+impl Iterator for Lines {
+    type Item = Work;
+
+    fn next(&mut self) -> Option<Work> {
+        loop {
+            if self.done {
+                return None;
+            }
+            self.line += 1;
+            let mut buf = Vec::new();
+            let mut too_long = false;
+            loop {
+                let chunk = match self.reader.fill_buf() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        self.done = true;
+                        let raw = Err(format!("cannot read: {e}"));
+                        return Some(Work::Line {
+                            file: self.file.clone(),
+                            line: self.line,
+                            raw,
+                        });
+                    }
+                };
+                if chunk.is_empty() {
+                    self.done = true;
+                    break;
+                }
+                let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (chunk.len(), false),
+                };
+                if !too_long {
+                    if buf.len() + take > self.max {
+                        too_long = true;
+                        buf = Vec::new();
+                    } else {
+                        buf.extend_from_slice(&chunk[..take]);
+                    }
+                }
+                self.reader.consume(take);
+                if end {
+                    break;
+                }
+            }
+            if too_long {
+                let raw = Err(format!(
+                    "line {} is longer than {} bytes (--max-doc-size)",
+                    self.line, self.max
+                ));
+                return Some(Work::Line {
+                    file: self.file.clone(),
+                    line: self.line,
+                    raw,
+                });
+            }
+            let text = match String::from_utf8(buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let raw = Err(format!(
+                        "line {}: not UTF-8 (byte {} of the line)",
+                        self.line,
+                        e.utf8_error().valid_up_to()
+                    ));
+                    return Some(Work::Line {
+                        file: self.file.clone(),
+                        line: self.line,
+                        raw,
+                    });
+                }
+            };
+            if text.trim().is_empty() {
+                if self.done {
+                    return None;
+                }
+                continue; // blank lines separate nothing
+            }
+            return Some(Work::Line {
+                file: self.file.clone(),
+                line: self.line,
+                raw: Ok(text),
+            });
+        }
+    }
+}
+
+fn works<'a>(inputs: &'a [Input], opts: &'a RunOptions) -> impl Iterator<Item = Work> + 'a {
+    inputs
+        .iter()
+        .flat_map(move |input| -> Box<dyn Iterator<Item = Work>> {
+            match input {
+                Input::Jsonl { path, id } => match std::fs::File::open(path) {
+                    Ok(f) => Box::new(Lines {
+                        reader: Box::new(BufReader::with_capacity(1 << 20, f)),
+                        max: opts.read.max_bytes as usize,
+                        line: 0,
+                        file: Arc::from(id.as_str()),
+                        done: false,
+                    }),
+                    Err(e) => Box::new(std::iter::once(Work::Line {
+                        file: Arc::from(id.as_str()),
+                        line: 0,
+                        raw: Err(format!("cannot read: {e}")),
+                    })),
+                },
+                other => Box::new(std::iter::once(Work::Input(other.clone()))),
+            }
+        })
 }
 
 /// Run over `inputs`, handing each document's records to `sink` in input order.
@@ -201,12 +440,24 @@ pub fn run(
         .map_err(std::io::Error::other)?;
     let mut summary = Summary::default();
     let mut done = 0;
-    'chunks: for chunk in inputs.chunks(CHUNK) {
-        let outcomes: Vec<(DocOutcome, u64)> =
-            pool.install(|| chunk.par_iter().map(|i| process(rs, i)).collect());
-        for (input, (outcome, bytes)) in chunk.iter().zip(outcomes) {
-            summary.bytes += bytes;
-            match outcome {
+    let mut work = works(inputs, opts);
+    loop {
+        let chunk: Vec<Work> = work.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|w| match w {
+                    Work::Input(i) => process(rs, i, opts),
+                    Work::Line { file, line, raw } => process_line(rs, file, *line, raw, opts),
+                })
+                .collect()
+        });
+        for o in outcomes {
+            summary.bytes += o.bytes;
+            match o.records {
                 Ok(records) => {
                     summary.read += 1;
                     if !records.is_empty() {
@@ -216,9 +467,10 @@ pub fn run(
                     }
                 }
                 Err(why) => {
-                    summary.failed.push((input.id().to_string(), why));
+                    summary.failed.push((o.id, why));
                     if opts.fail_fast {
-                        break 'chunks;
+                        summary.elapsed = start.elapsed();
+                        return Ok(summary);
                     }
                 }
             }

@@ -61,10 +61,24 @@ pub fn extract_traced(
 ) -> Result<Vec<Record>, ExtractError> {
     // 1. Trigger words → (rule, sentence) pairs and scripts to run.
     let lower = lowercase_same_len(&doc.text);
-    let hits: Vec<aho_corasick::Match> = rs
+    let mut hits: Vec<(usize, &[Target])> = rs
         .triggers
         .find_overlapping_iter(aho_corasick::Input::new(&lower).anchored(Anchored::No))
+        .map(|m| {
+            (
+                m.start(),
+                rs.trigger_targets[m.pattern().as_usize()].as_slice(),
+            )
+        })
         .collect();
+    // Accent-insensitive rules' triggers are looked for in a folded copy too.
+    if let Some((ac, targets)) = &rs.folded_triggers {
+        let (folded, back) = crate::normalize::fold(&lower);
+        hits.extend(
+            ac.find_overlapping_iter(aho_corasick::Input::new(&folded).anchored(Anchored::No))
+                .map(|m| (back[m.start()], targets[m.pattern().as_usize()].as_slice())),
+        );
+    }
     if hits.is_empty() && rs.untriggered.is_empty() && trace.is_none() {
         return Ok(Vec::new());
     }
@@ -84,14 +98,10 @@ pub fn extract_traced(
             scripts.insert(s);
         }
     };
-    for m in rs
-        .triggers
-        .find_overlapping_iter(aho_corasick::Input::new(&lower).anchored(Anchored::No))
-    {
-        let at = m.start();
+    for (at, targets) in hits {
         let si = sentences.partition_point(|s| s.end <= at);
         let in_sentence = sentences.get(si).is_some_and(|s| s.start <= at);
-        for &t in &rs.trigger_targets[m.pattern().as_usize()] {
+        for &t in targets {
             match t {
                 Target::Rule(_) if !in_sentence => {}
                 t => wake(t, Some(si), &mut pairs),

@@ -55,6 +55,8 @@ pub struct Ruleset {
     pub(crate) trigger_targets: Vec<Vec<Target>>,
     /// Rules and scripts without triggers: they run on every sentence / document.
     pub(crate) untriggered: Vec<Target>,
+    /// Folded trigger words of accent-insensitive rules, looked for in a folded copy.
+    pub(crate) folded_triggers: Option<(AhoCorasick, Vec<Vec<Target>>)>,
 }
 
 impl Ruleset {
@@ -264,12 +266,36 @@ impl Ruleset {
                 untriggered.push(target);
             }
             for t in trig {
-                words.entry(lowercase_same_len(t)).or_default().push(target);
+                words
+                    .entry(lowercase_same_len(&crate::normalize::for_matching(t)))
+                    .or_default()
+                    .push(target);
             }
         }
         let (patterns, trigger_targets): (Vec<String>, Vec<Vec<Target>>) =
             words.into_iter().unzip();
         let triggers = AhoCorasick::new(&patterns).expect("trigger automaton builds");
+        let mut folded: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+        for (i, r) in rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.accent_insensitive)
+        {
+            for t in &r.triggers {
+                let key: String = lowercase_same_len(&crate::normalize::for_matching(t))
+                    .chars()
+                    .map(crate::normalize::fold_char)
+                    .collect();
+                folded.entry(key).or_default().push(Target::Rule(i));
+            }
+        }
+        let folded_triggers = (!folded.is_empty()).then(|| {
+            let (words, targets): (Vec<String>, Vec<Vec<Target>>) = folded.into_iter().unzip();
+            (
+                AhoCorasick::new(&words).expect("folded trigger automaton builds"),
+                targets,
+            )
+        });
         let rs = Ruleset {
             rules_dir,
             catalog,
@@ -286,6 +312,7 @@ impl Ruleset {
             triggers,
             trigger_targets,
             untriggered,
+            folded_triggers,
         };
         Ok((rs, diags))
     }

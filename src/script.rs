@@ -418,7 +418,7 @@ fn cached_regex(lex: &Lexicon, pattern: &str) -> Result<Regex, String> {
             .expand(pattern)
             .map_err(|e| format!("find_all: {}", e.message))
             .and_then(|e| {
-                Regex::new(&format!("(?i){}", e.regex))
+                Regex::new(&crate::normalize::for_matching(&format!("(?i){}", e.regex)))
                     .map_err(|e| format!("find_all: bad pattern: {e}"))
             });
         if cache.len() > 512 {

@@ -58,10 +58,21 @@ fn bad_documents_are_named_and_the_batch_goes_on() {
     let d = dir.path();
     std::fs::copy("samples/002_f2f3efdb097cd65c.txt", d.join("good.txt")).unwrap();
     write(&d.join("empty.txt"), "");
-    std::fs::write(d.join("binary.txt"), b"\x00\x01\x02PK\x03\x04").unwrap();
-    std::fs::write(d.join("latin1.txt"), b"Chi b\xf4 \xf0\xe3ng vi\xean\n").unwrap();
-    write(&d.join("notes.pdf"), "%PDF-1.4");
-    let out = chiso().arg("extract").arg(d).output().unwrap();
+    std::fs::write(
+        d.join("binary.txt"),
+        b"\x00\x01\x02PK\x03\x04\x00\x00\x00\x00",
+    )
+    .unwrap();
+    write(&d.join("huge.txt"), &"đảng viên ".repeat(1000));
+    // Not UTF-8: detection reads it as a legacy Vietnamese encoding rather than failing.
+    std::fs::write(d.join("legacy.txt"), b"Chi b\xe9 \xae\xb6ng vi\xaan\n").unwrap();
+    write(&d.join("notes.xyz"), "%PDF-1.4");
+    let out = chiso()
+        .arg("extract")
+        .arg(d)
+        .args(["--max-doc-size", "8000"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "some documents failed → exit 1");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(

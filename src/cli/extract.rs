@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use chiso::engine::{self, RunOptions};
+use chiso::document::{ReadOptions, MAX_DOCUMENT_BYTES};
+use chiso::encoding::Encoding;
+use chiso::engine::{self, Input, RunOptions};
 use chiso::output::{AtomicFile, Format, RecordWriter};
 
 use super::{is_broken_pipe, ExitStatus, RuleArgs};
@@ -31,11 +33,34 @@ pub struct ExtractArgs {
     /// Stop at the first document that cannot be read or extracted.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Decode every file with this encoding instead of detecting it: utf-8, utf-16le,
+    /// utf-16be, windows-1258, tcvn3 (ABC, .VnTime fonts), vni.
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+    /// Largest document (or JSONL line) read, in bytes; larger ones are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_DOCUMENT_BYTES)]
+    pub max_doc_size: u64,
+    /// JSONL corpora: the field holding each document's id.
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    pub id_field: String,
+    /// JSONL corpora: the field holding each document's text.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub text_field: String,
     /// No progress bar and no summary on stderr (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+fn parse_encoding(name: &str) -> Result<Encoding, String> {
+    Encoding::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Encoding::all().iter().map(|e| e.name()).collect();
+        format!(
+            "unknown encoding {name:?}; chiso reads {}",
+            names.join(", ")
+        )
+    })
 }
 
 pub fn run(args: ExtractArgs) -> ExitStatus {
@@ -46,8 +71,20 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     if args.bom && args.format != Format::Csv {
         eprintln!("chiso: --bom only applies to --format csv; ignored");
     }
-    let bar = if args.quiet || !std::io::stderr().is_terminal() || inputs.len() < 2 {
+    // A JSONL corpus's size in documents is unknown until it is read: then a spinner.
+    let streamed = inputs.iter().any(|i| matches!(i, Input::Jsonl { .. }));
+    let bar = if args.quiet
+        || !std::io::stderr().is_terminal()
+        || inputs.len() + usize::from(streamed) < 2
+    {
         ProgressBar::hidden()
+    } else if streamed {
+        let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {pos} documents  {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b
     } else {
         let b =
             ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr());
@@ -60,6 +97,12 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     let opts = RunOptions {
         threads: args.threads,
         fail_fast: args.fail_fast,
+        read: ReadOptions {
+            encoding: args.encoding,
+            max_bytes: args.max_doc_size,
+        },
+        id_field: args.id_field.clone(),
+        text_field: args.text_field.clone(),
     };
     let progress = |done: usize| bar.set_position(done as u64);
 

@@ -213,7 +213,10 @@ impl Plugin {
             if alts.is_empty() {
                 return None;
             }
-            match Regex::new(&format!("(?i){}", alts.join("|"))) {
+            match Regex::new(&crate::normalize::for_matching(&format!(
+                "(?i){}",
+                alts.join("|")
+            ))) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     diags.push(Diagnostic::error(

@@ -467,7 +467,10 @@ impl Lexicon {
         if alts.is_empty() {
             return Ok(None);
         }
-        Ok(Some(format!("(?i)(?:{})", alts.join("|"))))
+        Ok(Some(crate::normalize::for_matching(&format!(
+            "(?i)(?:{})",
+            alts.join("|")
+        ))))
     }
 
     fn guard_alternatives(

@@ -57,6 +57,9 @@ pub struct RuleSpec {
     pub priority: i32,
     #[serde(default)]
     pub case_sensitive: bool,
+    /// Also match text typed without diacritics ("ket nap 12 dang vien"); offsets stay exact.
+    #[serde(default)]
+    pub accent_insensitive: bool,
     /// Guards. Each item is a phrase, `@set` from the lexicon's guard sets, or `re:REGEX`.
     /// Phrases that must appear in the clause before the match (one of them).
     #[serde(default)]
@@ -159,6 +162,7 @@ pub struct Rule {
     pub origin: Origin,
     pub triggers: Vec<String>,
     pub priority: i32,
+    pub accent_insensitive: bool,
     regex: Regex,
     /// The value capture and its alternatives (`value`, `value2`, `value3`…): the first that
     /// took part in a match holds the value.
@@ -249,29 +253,45 @@ impl Rule {
         mut dropped: Option<&mut Vec<(Range<usize>, Rejection)>>,
     ) {
         let sentence = &text[range.clone()];
-        for caps in self.regex.captures_iter(sentence) {
-            let whole = caps.get(0).expect("group 0");
-            let span = range.start + whole.start()..range.start + whole.end();
-            if let Err(why) = self.guards.check(sentence, whole.start()..whole.end()) {
+        // An accent-insensitive rule matches a folded copy; every offset maps back, so spans,
+        // quotes and values come from the real text.
+        let folded = self
+            .accent_insensitive
+            .then(|| crate::normalize::fold(sentence));
+        let (view, back): (&str, Option<&[usize]>) = match &folded {
+            Some((f, b)) => (f.as_str(), Some(b.as_slice())),
+            None => (sentence, None),
+        };
+        let map = |r: Range<usize>| -> Range<usize> {
+            match back {
+                Some(b) => b[r.start]..b[r.end],
+                None => r,
+            }
+        };
+        for caps in self.regex.captures_iter(view) {
+            let whole = map(caps.get(0).expect("group 0").range());
+            let span = range.start + whole.start..range.start + whole.end;
+            if let Err(why) = self.guards.check(sentence, whole.clone()) {
                 if let Some(d) = dropped.as_deref_mut() {
                     d.push((span, Rejection::Guard(why.0, why.1)));
                 }
                 continue;
             }
-            let Some((vm, parse)) = self
+            let group = |g: usize| caps.get(g).map(|m| map(m.range()));
+            let Some((vr, parse)) = self
                 .value
                 .iter()
-                .find_map(|(g, p)| caps.get(*g).map(|m| (m, *p)))
+                .find_map(|(g, p)| group(*g).map(|r| (r, *p)))
             else {
                 continue;
             };
-            if is_article(vm.as_str()) {
-                if let Some(d) = dropped.as_deref_mut() {
-                    d.push((span, Rejection::NoValue));
-                }
-                continue;
-            }
-            let Some(mut parsed) = parse.read(vm.as_str()) else {
+            let value_text = &sentence[vr.clone()];
+            let parsed = if is_article(value_text) {
+                None
+            } else {
+                parse.read(value_text)
+            };
+            let Some(mut parsed) = parsed else {
                 if let Some(d) = dropped.as_deref_mut() {
                     d.push((span, Rejection::NoValue));
                 }
@@ -280,16 +300,14 @@ impl Rule {
             if let Some(t) = self
                 .total
                 .iter()
-                .find_map(|(g, p)| caps.get(*g).and_then(|m| p.read(m.as_str())))
+                .find_map(|(g, p)| group(*g).and_then(|r| p.read(&sentence[r])))
             {
                 parsed.total = Some(t.value);
             }
-            if let Some(g) = self.qualifier {
-                if let Some(m) = caps.get(g) {
-                    if let Some(q) = crate::number::parse_quantity(&format!("{} 1", m.as_str())) {
-                        if q.qualifier != Qualifier::Exact {
-                            parsed.qualifier = q.qualifier;
-                        }
+            if let Some(r) = self.qualifier.and_then(group) {
+                if let Some(q) = crate::number::parse_quantity(&format!("{} 1", &sentence[r])) {
+                    if q.qualifier != Qualifier::Exact {
+                        parsed.qualifier = q.qualifier;
                     }
                 }
             }
@@ -299,7 +317,7 @@ impl Rule {
                 total: parsed.total,
                 qualifier: parsed.qualifier,
                 span,
-                value_span: range.start + vm.start()..range.start + vm.end(),
+                value_span: range.start + vr.start..range.start + vr.end,
                 rule: self.id.clone(),
                 plugin: self.origin.plugin.clone(),
                 priority: self.priority,
@@ -542,7 +560,16 @@ pub fn compile(
         }
     };
     let flags = if spec.case_sensitive { "" } else { "(?i)" };
-    let regex = expanded.as_ref().and_then(|e| match Regex::new(&format!("{flags}{}", e.regex)) {
+    let regex_source = |e: &lexicon::Expanded| -> String {
+        let src = crate::normalize::for_matching(&format!("{flags}{}", e.regex));
+        // An accent-insensitive rule matches folded text with a folded pattern.
+        if spec.accent_insensitive {
+            src.chars().map(crate::normalize::fold_char).collect()
+        } else {
+            src
+        }
+    };
+    let regex = expanded.as_ref().and_then(|e| match Regex::new(&regex_source(e)) {
         Ok(r) => Some(r),
         Err(e) => {
             diags.push(
@@ -701,6 +728,7 @@ pub fn compile(
             .filter(|t| !t.is_empty())
             .collect(),
         priority: spec.priority,
+        accent_insensitive: spec.accent_insensitive,
         regex,
         value,
         total,

@@ -1,0 +1,295 @@
+//! Text normalisation, with a map back to the text as decoded.
+//!
+//! - NFC: decomposed tone marks (Windows-1258, VNI, some editors) are composed.
+//! - One tone-mark placement: in an open `oa`, `oe`, `uy` syllable the tone goes on the first
+//!   vowel ("hoà" → "hòa", "khoẻ" → "khỏe", "thuỷ" → "thủy"; "quý" keeps it on the `y`), so a
+//!   rule written either way matches both. Rule patterns, triggers and phrases get the same
+//!   treatment when they are loaded.
+//! - No-break and other odd spaces become spaces; `\r\n` and `\r` become `\n`; zero-width
+//!   characters and soft hyphens are dropped.
+//!
+//! Record spans count characters of the normalised text; the [`OffsetMap`] turns them back
+//! into character offsets of the decoded original, so nothing is lost by normalising.
+//! [`fold`] strips diacritics one character for one character, for rules that match text
+//! typed without accents.
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
+
+/// Character offsets of the normalised text → character offsets of the original.
+/// `None` inside [`Normalized`] means the two are the same.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OffsetMap {
+    /// For each normalised character, the original character it came from; one extra entry,
+    /// the original's length, closes the last span.
+    starts: Vec<u32>,
+}
+
+impl OffsetMap {
+    /// The original character offset of normalised character offset `c` (`c` may be the end).
+    pub fn original(&self, c: usize) -> usize {
+        self.starts
+            .get(c)
+            .or(self.starts.last())
+            .map_or(c, |&o| o as usize)
+    }
+}
+
+/// Normalised text and, when it differs from the input, the map back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    pub map: Option<OffsetMap>,
+}
+
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// Vowels that carry a tone on the second letter of an old-style `oa`/`oe`/`uy` syllable.
+fn toned_second_vowel(c: char) -> bool {
+    matches!(
+        c.to_lowercase().next().unwrap_or(c),
+        'à' | 'á'
+            | 'ả'
+            | 'ã'
+            | 'ạ'
+            | 'è'
+            | 'é'
+            | 'ẻ'
+            | 'ẽ'
+            | 'ẹ'
+            | 'ỳ'
+            | 'ý'
+            | 'ỷ'
+            | 'ỹ'
+            | 'ỵ'
+    )
+}
+
+/// Normalise text (see the module docs).
+pub fn normalize(text: &str) -> Normalized {
+    // Most text arrives clean: one cheap pass decides. Characters below U+0300 and
+    // precomposed Vietnamese letters (U+1EA0–U+1EF9) are always NFC.
+    let mut clean = true;
+    let mut needs_nfc_check = false;
+    let mut tones = false;
+    let mut prev = ' ';
+    for c in text.chars() {
+        if c == '\r' || is_odd_space(c) || is_dropped(c) {
+            clean = false;
+            break;
+        }
+        if !((c as u32) < 0x300 || ('\u{1EA0}'..='\u{1EF9}').contains(&c)) {
+            needs_nfc_check = true;
+        }
+        if matches!(prev, 'o' | 'O' | 'u' | 'U') && toned_second_vowel(c) {
+            tones = true;
+        }
+        prev = c;
+    }
+    if clean
+        && (!needs_nfc_check
+            || unicode_normalization::is_nfc_quick(text.chars())
+                == unicode_normalization::IsNormalized::Yes)
+    {
+        // Tone placement never changes the number of characters: no map needed.
+        let text = if tones {
+            unify_tones(text)
+        } else {
+            text.to_string()
+        };
+        return Normalized { text, map: None };
+    }
+
+    // Slow path: cluster by cluster (a starter and its combining marks), so every output
+    // character knows which input character it came from.
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut starts: Vec<u32> = Vec::with_capacity(chars.len() + 1);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\r' {
+            out.push('\n');
+            starts.push(i as u32);
+            i += if chars.get(i + 1) == Some(&'\n') {
+                2
+            } else {
+                1
+            };
+            continue;
+        }
+        if is_dropped(c) {
+            i += 1;
+            continue;
+        }
+        if is_odd_space(c) {
+            out.push(' ');
+            starts.push(i as u32);
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && canonical_combining_class(chars[j]) != 0 {
+            j += 1;
+        }
+        for n in chars[i..j].iter().copied().nfc() {
+            out.push(n);
+            starts.push(i as u32);
+        }
+        i = j;
+    }
+    starts.push(chars.len() as u32);
+    let text = unify_tones(&out);
+    Normalized {
+        text,
+        map: Some(OffsetMap { starts }),
+    }
+}
+
+/// A pattern, phrase or trigger as it must be to match normalised text: NFC and the same
+/// tone placement. Regex syntax is ASCII and passes through unchanged.
+pub fn for_matching(s: &str) -> String {
+    normalize(s).text
+}
+
+/// Move the tone of an open `oa`/`oe`/`uy` syllable to its first vowel, one character for
+/// one character ("hoà" → "hòa", "thuỷ" → "thủy"; "quý", "hoàn" unchanged).
+pub fn unify_tones(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    for i in 1..chars.len() {
+        let (first, second) = (chars[i - 1], chars[i]);
+        if !toned_second_vowel(second) {
+            continue;
+        }
+        let f = first.to_lowercase().next().unwrap_or(first);
+        let base2: char = second.to_lowercase().nfd().next().unwrap_or(second);
+        let pair = matches!((f, base2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
+        // Open syllable: no letter follows; and "qu" + y keeps its tone on the y.
+        let open = chars.get(i + 1).is_none_or(|n| !n.is_alphabetic());
+        let after_q = i >= 2 && matches!(chars[i - 2], 'q' | 'Q') && f == 'u';
+        if !pair || !open || after_q {
+            continue;
+        }
+        let mut marks = second.nfd().skip(1).collect::<Vec<char>>();
+        let tone_at = marks
+            .iter()
+            .position(|m| matches!(m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'));
+        let Some(t) = tone_at else { continue };
+        let tone = marks.remove(t);
+        let new_first: String = std::iter::once(first)
+            .chain(std::iter::once(tone))
+            .nfc()
+            .collect();
+        let new_second: String = second.nfd().take(1).chain(marks).nfc().collect();
+        if let (Some(a), Some(b)) = (single(&new_first), single(&new_second)) {
+            out[i - 1] = a;
+            out[i] = b;
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn single(s: &str) -> Option<char> {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// One character without its diacritics ("ế" → 'e', "Đ" → 'D'), for accent-insensitive rules.
+pub fn fold_char(c: char) -> char {
+    match c {
+        'đ' => 'd',
+        'Đ' => 'D',
+        c if c.is_ascii() => c,
+        c => c.nfd().next().filter(|b| b.is_ascii()).unwrap_or(c),
+    }
+}
+
+/// Text without diacritics, and for each byte of the result the byte of `text` it came from
+/// (plus one closing entry). Characters map one to one.
+pub fn fold(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut back = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        let f = fold_char(c);
+        for _ in 0..f.len_utf8() {
+            back.push(i);
+        }
+        out.push(f);
+    }
+    back.push(text.len());
+    (out, back)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_is_copied_without_a_map() {
+        let n = normalize("Đảng viên 36.700m2");
+        assert_eq!(
+            n,
+            Normalized {
+                text: "Đảng viên 36.700m2".into(),
+                map: None
+            }
+        );
+    }
+
+    #[test]
+    fn decomposed_text_composes_and_maps_back() {
+        // "Hòa" written with a combining grave accent, then a no-break space and CRLF.
+        let input = "Ho\u{300}a\u{A0}bi\u{300}nh\r\nx";
+        let n = normalize(input);
+        assert_eq!(n.text, "Hòa bình\nx");
+        let map = n.map.unwrap();
+        // "bình" starts at normalised char 4, original char 5 (one combining mark before it).
+        assert_eq!(map.original(4), 5);
+        // The end of "bình" (normalised 8) is original 10; "x" (normalised 9) is original 12.
+        assert_eq!(map.original(8), 10);
+        assert_eq!(map.original(9), 12);
+        assert_eq!(map.original(10), 13);
+    }
+
+    #[test]
+    fn one_tone_placement() {
+        assert_eq!(
+            unify_tones("xã Nghĩa Hoà, thuỷ lợi, khoẻ, Thanh Hoá"),
+            "xã Nghĩa Hòa, thủy lợi, khỏe, Thanh Hóa"
+        );
+        assert_eq!(
+            unify_tones("quý, hoàn thành, Quỳnh, tuyển, HOÀ"),
+            "quý, hoàn thành, Quỳnh, tuyển, HÒA"
+        );
+        assert_eq!(normalize("Đông Hoà").text, "Đông Hòa");
+        for s in ["hoà", "thuỷ", "Hoá", "hoàn"] {
+            assert_eq!(unify_tones(s).chars().count(), s.chars().count());
+        }
+    }
+
+    #[test]
+    fn folding_keeps_characters_one_to_one() {
+        let (f, back) = fold("Đảng viên kết nạp");
+        assert_eq!(f, "Dang vien ket nap");
+        assert_eq!(f.chars().count(), "Đảng viên kết nạp".chars().count());
+        let text = "Đảng viên kết nạp";
+        let at = f.find("ket").unwrap();
+        assert_eq!(&text[back[at]..], "kết nạp");
+    }
+}
