@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::encoding::{self, DecodeError, Encoding};
-use crate::normalize::{normalize, OffsetMap};
+use crate::normalize::{normalize_owned, OffsetMap};
 
 /// Biggest document read whole by default; larger files are a per-document error, never an
 /// out-of-memory (`--max-doc-size` changes it).
@@ -94,7 +94,12 @@ impl fmt::Display for ReadError {
 impl Document {
     /// Build a document from text already decoded.
     pub fn from_text(id: impl Into<String>, text: &str) -> Document {
-        let n = normalize(text);
+        Document::from_string(id, text.to_string())
+    }
+
+    /// Build a document from text it owns (not copied when already normalised).
+    pub fn from_string(id: impl Into<String>, text: String) -> Document {
+        let n = normalize_owned(text);
         Document {
             id: id.into(),
             path: None,
@@ -127,7 +132,7 @@ impl Document {
             });
         }
         let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
-        let mut doc = Document::from_bytes_with(id, &bytes, opts)?;
+        let mut doc = Document::from_vec_with(id, bytes, opts)?;
         doc.path = Some(path.to_path_buf());
         Ok(doc)
     }
@@ -135,6 +140,29 @@ impl Document {
     /// Decode bytes (UTF-8, UTF-16, Windows-1258, TCVN3, VNI; detected) into a document.
     pub fn from_bytes(id: impl Into<String>, bytes: &[u8]) -> Result<Document, ReadError> {
         Document::from_bytes_with(id, bytes, &ReadOptions::default())
+    }
+
+    /// Like [`Document::from_bytes_with`], taking the bytes: plain UTF-8 text (the usual case)
+    /// becomes the document's text without a copy.
+    pub fn from_vec_with(
+        id: impl Into<String>,
+        bytes: Vec<u8>,
+        opts: &ReadOptions,
+    ) -> Result<Document, ReadError> {
+        let plain = matches!(opts.encoding, None | Some(Encoding::Utf8))
+            && !bytes.starts_with(b"\xEF\xBB\xBF")
+            && !looks_binary(&bytes)
+            && std::str::from_utf8(&bytes).is_ok();
+        if !plain || bytes.len() as u64 > opts.max_bytes {
+            return Document::from_bytes_with(id, &bytes, opts);
+        }
+        let text = String::from_utf8(bytes).expect("checked above");
+        if text.trim().is_empty() {
+            return Err(ReadError::Empty);
+        }
+        let mut doc = Document::from_string(id, text);
+        doc.meta.insert("encoding".into(), "utf-8".into());
+        Ok(doc)
     }
 
     pub fn from_bytes_with(
@@ -168,7 +196,7 @@ impl Document {
         if decoded.text.trim().is_empty() {
             return Err(ReadError::Empty);
         }
-        let mut doc = Document::from_text(id, &decoded.text);
+        let mut doc = Document::from_string(id, decoded.text);
         let mut name = decoded.encoding.name().to_string();
         if decoded.bom {
             name.push_str("-bom");
@@ -216,6 +244,21 @@ impl Document {
         let i = sentences.partition_point(|s| s.end <= at);
         sentences.get(i).filter(|s| s.start <= at).cloned()
     }
+}
+
+/// What the decoder would call binary (or UTF-16): NUL bytes, or many control bytes, near the
+/// start. Such input takes the slow path through [`crate::encoding::decode`].
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    if head.contains(&0) {
+        return true;
+    }
+    let sample = &head[..head.len().min(8 * 1024)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    controls * 10 > sample.len()
 }
 
 /// Words after which a full stop does not end a sentence.

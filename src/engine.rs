@@ -293,7 +293,7 @@ fn process_line(
             bytes: 0,
         };
     }
-    let mut doc = Document::from_text(id.clone(), text);
+    let mut doc = Document::from_string(id.clone(), text.to_string());
     for (k, v) in &map {
         if k != &opts.text_field {
             if let Some(v) = scalar(v) {

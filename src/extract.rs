@@ -11,7 +11,7 @@ use crate::document::{CharIndex, Document};
 use crate::number::Qualifier;
 use crate::record::{LocalitySourceOut, Record};
 use crate::rule::{Candidate, Rejection};
-use crate::ruleset::{lowercase_same_len, Ruleset, Target};
+use crate::ruleset::{Ruleset, Target};
 
 /// Why a document yielded no records: it goes into the run summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,10 +60,9 @@ pub fn extract_traced(
     mut trace: Option<&mut Trace>,
 ) -> Result<Vec<Record>, ExtractError> {
     // 1. Trigger words → (rule, sentence) pairs and scripts to run.
-    let lower = lowercase_same_len(&doc.text);
     let mut hits: Vec<(usize, &[Target])> = rs
         .triggers
-        .find_overlapping_iter(aho_corasick::Input::new(&lower).anchored(Anchored::No))
+        .find_overlapping_iter(aho_corasick::Input::new(&doc.text).anchored(Anchored::No))
         .map(|m| {
             (
                 m.start(),
@@ -73,7 +72,7 @@ pub fn extract_traced(
         .collect();
     // Accent-insensitive rules' triggers are looked for in a folded copy too.
     if let Some((ac, targets)) = &rs.folded_triggers {
-        let (folded, back) = crate::normalize::fold(&lower);
+        let (folded, back) = crate::normalize::fold(&doc.text);
         hits.extend(
             ac.find_overlapping_iter(aho_corasick::Input::new(&folded).anchored(Anchored::No))
                 .map(|m| (back[m.start()], targets[m.pattern().as_usize()].as_slice())),

@@ -79,6 +79,11 @@ fn toned_second_vowel(c: char) -> bool {
 
 /// Normalise text (see the module docs).
 pub fn normalize(text: &str) -> Normalized {
+    normalize_owned(text.to_string())
+}
+
+/// Normalise text it owns: clean text (the usual case) is returned as it is, not copied.
+pub fn normalize_owned(text: String) -> Normalized {
     // Most text arrives clean: one cheap pass decides. Characters below U+0300 and
     // precomposed Vietnamese letters (U+1EA0–U+1EF9) are always NFC.
     let mut clean = true;
@@ -104,11 +109,7 @@ pub fn normalize(text: &str) -> Normalized {
                 == unicode_normalization::IsNormalized::Yes)
     {
         // Tone placement never changes the number of characters: no map needed.
-        let text = if tones {
-            unify_tones(text)
-        } else {
-            text.to_string()
-        };
+        let text = if tones { unify_tones(&text) } else { text };
         return Normalized { text, map: None };
     }
 

@@ -272,9 +272,24 @@ impl Ruleset {
                     .push(target);
             }
         }
+        // The automaton runs on the text itself, not on a lower-cased copy: each trigger is
+        // looked for lower-case, Capitalised, Title Case and UPPER CASE (ASCII letters match in
+        // any case), which is how Vietnamese text writes words.
+        let mut variants: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+        for (word, targets) in words {
+            for v in case_variants(&word) {
+                variants
+                    .entry(v)
+                    .or_default()
+                    .extend(targets.iter().copied());
+            }
+        }
         let (patterns, trigger_targets): (Vec<String>, Vec<Vec<Target>>) =
-            words.into_iter().unzip();
-        let triggers = AhoCorasick::new(&patterns).expect("trigger automaton builds");
+            variants.into_iter().unzip();
+        let triggers = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .expect("trigger automaton builds");
         let mut folded: BTreeMap<String, Vec<Target>> = BTreeMap::new();
         for (i, r) in rules
             .iter()
@@ -291,10 +306,10 @@ impl Ruleset {
         }
         let folded_triggers = (!folded.is_empty()).then(|| {
             let (words, targets): (Vec<String>, Vec<Vec<Target>>) = folded.into_iter().unzip();
-            (
-                AhoCorasick::new(&words).expect("folded trigger automaton builds"),
-                targets,
-            )
+            let automaton = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&words);
+            (automaton.expect("folded trigger automaton builds"), targets)
         });
         let rs = Ruleset {
             rules_dir,
@@ -345,6 +360,29 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// A lower-case trigger as text writes it: lower case, Capitalised, Title Case, UPPER CASE.
+fn case_variants(word: &str) -> Vec<String> {
+    let capitalise = |w: &str| -> String {
+        let mut c = w.chars();
+        c.next()
+            .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    };
+    let title: String = word
+        .split(' ')
+        .map(capitalise)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut v = vec![
+        word.to_string(),
+        capitalise(word),
+        title,
+        word.to_uppercase(),
+    ];
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Lower-case each character whose lower case has the same UTF-8 length, so byte offsets in
