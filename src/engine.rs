@@ -26,16 +26,24 @@ pub const DOCUMENT_EXTENSIONS: [&str; 9] = [
 /// One input: a file, standard input, or a JSONL corpus (one document per line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    File { path: PathBuf, id: String },
+    File {
+        path: PathBuf,
+        id: String,
+    },
     Stdin,
-    Jsonl { path: PathBuf, id: String },
+    Jsonl {
+        path: PathBuf,
+        id: String,
+    },
+    /// Standard input as a JSONL stream (`--stdin-jsonl`).
+    StdinJsonl,
 }
 
 impl Input {
     pub fn id(&self) -> &str {
         match self {
             Input::File { id, .. } | Input::Jsonl { id, .. } => id,
-            Input::Stdin => "-",
+            Input::Stdin | Input::StdinJsonl => "-",
         }
     }
 }
@@ -175,6 +183,8 @@ pub struct RunOptions {
     /// JSONL corpora: the field holding each document's id, and the one holding its text.
     pub id_field: String,
     pub text_field: String,
+    /// Documents in flight at once (memory, and for streaming, latency).
+    pub chunk: usize,
 }
 
 impl Default for RunOptions {
@@ -185,8 +195,19 @@ impl Default for RunOptions {
             read: ReadOptions::default(),
             id_field: "id".into(),
             text_field: "text".into(),
+            chunk: CHUNK,
         }
     }
+}
+
+/// What the run hands its writer, in input order.
+pub enum Event<'a> {
+    /// The records of one document (never empty).
+    Records(&'a [Record]),
+    /// A document that could not be read or extracted: its id and why.
+    Failed(&'a str, &'a str),
+    /// A chunk of documents is done: a good moment to flush.
+    ChunkDone,
 }
 
 /// One unit of work: an input read by a worker, or a JSONL line read by the main thread.
@@ -224,7 +245,9 @@ pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
                 Err(e) => Err(format!("cannot read standard input: {e}")),
             }
         }
-        Input::Jsonl { .. } => unreachable!("JSONL files are expanded into lines"),
+        Input::Jsonl { .. } | Input::StdinJsonl => {
+            unreachable!("JSONL inputs are expanded into lines")
+        }
     };
     outcome(rs, input.id().to_string(), doc)
 }
@@ -419,6 +442,13 @@ fn works<'a>(inputs: &'a [Input], opts: &'a RunOptions) -> impl Iterator<Item = 
                         raw: Err(format!("cannot read: {e}")),
                     })),
                 },
+                Input::StdinJsonl => Box::new(Lines {
+                    reader: Box::new(BufReader::new(std::io::stdin())),
+                    max: opts.read.max_bytes as usize,
+                    line: 0,
+                    file: Arc::from("-"),
+                    done: false,
+                }),
                 other => Box::new(std::iter::once(Work::Input(other.clone()))),
             }
         })
@@ -430,7 +460,7 @@ pub fn run(
     rs: &Ruleset,
     inputs: &[Input],
     opts: &RunOptions,
-    sink: &mut dyn FnMut(&[Record]) -> std::io::Result<()>,
+    sink: &mut dyn FnMut(Event) -> std::io::Result<()>,
     progress: &dyn Fn(usize),
 ) -> std::io::Result<Summary> {
     let start = Instant::now();
@@ -442,7 +472,7 @@ pub fn run(
     let mut done = 0;
     let mut work = works(inputs, opts);
     loop {
-        let chunk: Vec<Work> = work.by_ref().take(CHUNK).collect();
+        let chunk: Vec<Work> = work.by_ref().take(opts.chunk.max(1)).collect();
         if chunk.is_empty() {
             break;
         }
@@ -463,10 +493,11 @@ pub fn run(
                     if !records.is_empty() {
                         summary.with_figures += 1;
                         summary.records += records.len();
-                        sink(&records)?;
+                        sink(Event::Records(&records))?;
                     }
                 }
                 Err(why) => {
+                    sink(Event::Failed(&o.id, &why))?;
                     summary.failed.push((o.id, why));
                     if opts.fail_fast {
                         summary.elapsed = start.elapsed();
@@ -476,6 +507,7 @@ pub fn run(
             }
         }
         done += chunk.len();
+        sink(Event::ChunkDone)?;
         progress(done);
     }
     summary.elapsed = start.elapsed();

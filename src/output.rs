@@ -84,6 +84,24 @@ impl<W: Write> RecordWriter<W> {
         Ok(())
     }
 
+    /// A document that failed, as a record of its own (`{"doc": …, "error": …}`): for
+    /// streaming, where the caller's engine expects one output per input. JSONL only.
+    pub fn write_error(&mut self, doc: &str, error: &str) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            self.start()?;
+        }
+        serde_json::to_writer(
+            &mut self.out,
+            &serde_json::json!({ "doc": doc, "error": error }),
+        )?;
+        self.out.write_all(b"\n")
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn start(&mut self) -> io::Result<()> {
         if self.format == Format::Csv {
             if self.bom {

@@ -37,8 +37,10 @@ pub fn run(args: EvalArgs) -> ExitStatus {
         &rs,
         &inputs,
         &RunOptions::default(),
-        &mut |r| {
-            records.extend_from_slice(r);
+        &mut |e| {
+            if let engine::Event::Records(r) = e {
+                records.extend_from_slice(r);
+            }
             Ok(())
         },
         &|_| {},

@@ -8,16 +8,24 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use chiso::document::{ReadOptions, MAX_DOCUMENT_BYTES};
 use chiso::encoding::Encoding;
-use chiso::engine::{self, Input, RunOptions};
+use chiso::engine::{self, Event, Input, RunOptions};
 use chiso::output::{AtomicFile, Format, RecordWriter};
 
 use super::{is_broken_pipe, ExitStatus, RuleArgs};
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Files or folders (walked recursively for .txt/.md); `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files or folders (walked recursively); `-` reads standard input as one document.
+    #[arg(required_unless_present = "stdin_jsonl", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Streaming mode for distributed engines (Spark's RDD.pipe, Hadoop Streaming): documents
+    /// as JSON lines on stdin, records as JSON lines on stdout, flushed every few documents;
+    /// failures are error records and the exit code stays 0.
+    #[arg(long, conflicts_with_all = ["paths", "format", "output"])]
+    pub stdin_jsonl: bool,
+    /// Write documents that fail as records `{"doc": …, "error": …}` (JSONL), and exit 0.
+    #[arg(long)]
+    pub errors_as_records: bool,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
@@ -67,7 +75,16 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     let Some(rs) = args.rules.load(args.quiet) else {
         return ExitStatus::Error;
     };
-    let (inputs, skipped) = engine::collect_inputs(&args.paths);
+    let (inputs, skipped) = if args.stdin_jsonl {
+        (vec![Input::StdinJsonl], Vec::new())
+    } else {
+        engine::collect_inputs(&args.paths)
+    };
+    let errors_as_records = args.errors_as_records || args.stdin_jsonl;
+    if errors_as_records && args.format != Format::Jsonl {
+        eprintln!("chiso: --errors-as-records needs --format jsonl");
+        return ExitStatus::Error;
+    }
     if args.bom && args.format != Format::Csv {
         eprintln!("chiso: --bom only applies to --format csv; ignored");
     }
@@ -103,7 +120,10 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         },
         id_field: args.id_field.clone(),
         text_field: args.text_field.clone(),
+        // Streaming: small chunks, so records follow their documents closely.
+        chunk: if args.stdin_jsonl { 64 } else { engine::CHUNK },
     };
+    let streaming = args.stdin_jsonl;
     let progress = |done: usize| bar.set_position(done as u64);
 
     let result = match &args.output {
@@ -120,7 +140,13 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
                 std::io::BufWriter::new(file.writer()),
                 args.bom,
             );
-            let summary = engine::run(&rs, &inputs, &opts, &mut |r| w.write(r), &progress);
+            let summary = engine::run(
+                &rs,
+                &inputs,
+                &opts,
+                &mut |e| handle(&mut w, e, errors_as_records, streaming),
+                &progress,
+            );
             let finished = summary.and_then(|s| w.finish().map(|_| s));
             finished.and_then(|s| file.commit(path).map(|_| s))
         }
@@ -131,7 +157,13 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
                 std::io::BufWriter::with_capacity(1 << 16, stdout),
                 args.bom,
             );
-            let summary = engine::run(&rs, &inputs, &opts, &mut |r| w.write(r), &progress);
+            let summary = engine::run(
+                &rs,
+                &inputs,
+                &opts,
+                &mut |e| handle(&mut w, e, errors_as_records, streaming),
+                &progress,
+            );
             summary.and_then(|s| w.finish().map(|_| s))
         }
     };
@@ -152,9 +184,25 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
             eprintln!("chiso: {id}: {why}");
         }
     }
-    if summary.failed.is_empty() {
+    if summary.failed.is_empty() || errors_as_records {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
+    }
+}
+
+/// One event of the run, written out.
+fn handle<W: Write>(
+    w: &mut RecordWriter<W>,
+    event: Event,
+    errors_as_records: bool,
+    streaming: bool,
+) -> std::io::Result<()> {
+    match event {
+        Event::Records(r) => w.write(r),
+        Event::Failed(doc, why) if errors_as_records => w.write_error(doc, why),
+        Event::Failed(..) => Ok(()),
+        Event::ChunkDone if streaming => w.flush(),
+        Event::ChunkDone => Ok(()),
     }
 }
