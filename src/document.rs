@@ -152,11 +152,12 @@ impl Document {
         let plain = matches!(opts.encoding, None | Some(Encoding::Utf8))
             && !bytes.starts_with(b"\xEF\xBB\xBF")
             && !looks_binary(&bytes)
-            && std::str::from_utf8(&bytes).is_ok();
+            && simdutf8::basic::from_utf8(&bytes).is_ok();
         if !plain || bytes.len() as u64 > opts.max_bytes {
             return Document::from_bytes_with(id, &bytes, opts);
         }
-        let text = String::from_utf8(bytes).expect("checked above");
+        // SAFETY: validated as UTF-8 just above (simdutf8).
+        let text = unsafe { String::from_utf8_unchecked(bytes) };
         if text.trim().is_empty() {
             return Err(ReadError::Empty);
         }

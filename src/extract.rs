@@ -62,7 +62,7 @@ pub fn extract_traced(
     // 1. Trigger words → (rule, sentence) pairs and scripts to run.
     let mut hits: Vec<(usize, &[Target])> = rs
         .triggers
-        .find_overlapping_iter(aho_corasick::Input::new(&doc.text).anchored(Anchored::No))
+        .find_iter(aho_corasick::Input::new(&doc.text).anchored(Anchored::No))
         .map(|m| {
             (
                 m.start(),

@@ -59,7 +59,7 @@ fn is_dropped(c: char) -> bool {
 /// Vowels that carry a tone on the second letter of an old-style `oa`/`oe`/`uy` syllable.
 fn toned_second_vowel(c: char) -> bool {
     matches!(
-        c.to_lowercase().next().unwrap_or(c),
+        c,
         'à' | 'á'
             | 'ả'
             | 'ã'
@@ -74,7 +74,30 @@ fn toned_second_vowel(c: char) -> bool {
             | 'ỷ'
             | 'ỹ'
             | 'ỵ'
+            | 'À'
+            | 'Á'
+            | 'Ả'
+            | 'Ã'
+            | 'Ạ'
+            | 'È'
+            | 'É'
+            | 'Ẻ'
+            | 'Ẽ'
+            | 'Ẹ'
+            | 'Ỳ'
+            | 'Ý'
+            | 'Ỷ'
+            | 'Ỹ'
+            | 'Ỵ'
     )
+}
+
+/// Characters that are NFC whatever follows them (no quick check needed): below U+0300,
+/// precomposed Vietnamese letters, general punctuation (dashes, curly quotes, ellipsis).
+fn always_nfc(c: char) -> bool {
+    (c as u32) < 0x300
+        || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+        || ('\u{2010}'..='\u{205E}').contains(&c)
 }
 
 /// Normalise text (see the module docs).
@@ -95,7 +118,7 @@ pub fn normalize_owned(text: String) -> Normalized {
             clean = false;
             break;
         }
-        if !((c as u32) < 0x300 || ('\u{1EA0}'..='\u{1EF9}').contains(&c)) {
+        if !always_nfc(c) {
             needs_nfc_check = true;
         }
         if matches!(prev, 'o' | 'O' | 'u' | 'U') && toned_second_vowel(c) {
@@ -168,39 +191,48 @@ pub fn for_matching(s: &str) -> String {
 /// Move the tone of an open `oa`/`oe`/`uy` syllable to its first vowel, one character for
 /// one character ("hoà" → "hòa", "thuỷ" → "thủy"; "quý", "hoàn" unchanged).
 pub fn unify_tones(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out: Vec<char> = chars.clone();
-    for i in 1..chars.len() {
-        let (first, second) = (chars[i - 1], chars[i]);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0; // bytes of `text` already in `out`
+    let mut prev: [Option<(usize, char)>; 2] = [None, None]; // the two characters before
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, second)) = chars.next() {
+        let before = prev;
+        prev = [before[1], Some((i, second))];
         if !toned_second_vowel(second) {
             continue;
         }
+        let Some((fi, first)) = before[1] else {
+            continue;
+        };
         let f = first.to_lowercase().next().unwrap_or(first);
         let base2: char = second.to_lowercase().nfd().next().unwrap_or(second);
         let pair = matches!((f, base2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
         // Open syllable: no letter follows; and "qu" + y keeps its tone on the y.
-        let open = chars.get(i + 1).is_none_or(|n| !n.is_alphabetic());
-        let after_q = i >= 2 && matches!(chars[i - 2], 'q' | 'Q') && f == 'u';
+        let open = chars.peek().is_none_or(|(_, n)| !n.is_alphabetic());
+        let after_q = f == 'u' && matches!(before[0], Some((_, 'q' | 'Q')));
         if !pair || !open || after_q {
             continue;
         }
-        let mut marks = second.nfd().skip(1).collect::<Vec<char>>();
-        let tone_at = marks
+        let mut marks: Vec<char> = second.nfd().skip(1).collect();
+        let Some(t) = marks
             .iter()
-            .position(|m| matches!(m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'));
-        let Some(t) = tone_at else { continue };
+            .position(|m| matches!(m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'))
+        else {
+            continue;
+        };
         let tone = marks.remove(t);
-        let new_first: String = std::iter::once(first)
-            .chain(std::iter::once(tone))
-            .nfc()
-            .collect();
+        let new_first: String = [first, tone].into_iter().nfc().collect();
         let new_second: String = second.nfd().take(1).chain(marks).nfc().collect();
         if let (Some(a), Some(b)) = (single(&new_first), single(&new_second)) {
-            out[i - 1] = a;
-            out[i] = b;
+            out.push_str(&text[copied..fi]);
+            out.push(a);
+            out.push(b);
+            copied = i + second.len_utf8();
+            prev = [Some((fi, a)), Some((i, b))];
         }
     }
-    out.into_iter().collect()
+    out.push_str(&text[copied..]);
+    out
 }
 
 fn single(s: &str) -> Option<char> {

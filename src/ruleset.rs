@@ -284,9 +284,26 @@ impl Ruleset {
                     .extend(targets.iter().copied());
             }
         }
+        // The search is leftmost-longest, not overlapping (much faster): so a word also wakes
+        // what every trigger inside it wakes ("tỷ lệ đảng viên" wakes "đảng viên"'s rules).
+        let all: Vec<(String, Vec<Target>)> = variants.into_iter().collect();
+        let mut expanded = Vec::with_capacity(all.len());
+        for (word, targets) in &all {
+            let lower = word.to_lowercase();
+            let mut t = targets.clone();
+            for (other, more) in &all {
+                if other.len() < word.len() && lower.contains(&other.to_lowercase()) {
+                    t.extend(more.iter().copied());
+                }
+            }
+            t.sort();
+            t.dedup();
+            expanded.push((word.clone(), t));
+        }
         let (patterns, trigger_targets): (Vec<String>, Vec<Vec<Target>>) =
-            variants.into_iter().unzip();
+            expanded.into_iter().unzip();
         let triggers = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .build(&patterns)
             .expect("trigger automaton builds");

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Throughput benchmark: chiso on the shared news corpus (folder of .txt and one JSONL file),
+# against a Python multiprocessing baseline and ripgrep scanning for the same trigger words.
+# Prints MB/s, docs/s, peak RSS and the ratios. Usage: benches/bench.sh [THREADS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads=${1:-2}
+corpus=../shared/corpus/bench/baomoi-2017.jsonl.gz
+work=${CHISO_BENCH_DIR:-/tmp/chiso-bench}
+mkdir -p "$work/txt"
+[ -s "$work/corpus.jsonl" ] || zcat "$corpus" > "$work/corpus.jsonl"
+if [ "$(ls "$work/txt" | wc -l)" -lt 1000 ]; then
+  python3 -c "
+import json,os,sys
+for d in map(json.loads, open('$work/corpus.jsonl')):
+    open(os.path.join('$work/txt', d['id']), 'w').write(d['text'])"
+fi
+[ -s "$work/corpus4.jsonl" ] || for i in 1 2 3 4; do cat "$work/corpus.jsonl"; done > "$work/corpus4.jsonl"
+cargo build --release --quiet
+bin=target/release/chiso
+bytes=$(python3 -c "import json;print(sum(len(json.loads(l)['text'].encode()) for l in open('$work/corpus.jsonl')))")
+docs=$(wc -l < "$work/corpus.jsonl")
+
+measure() { # label, command...: prints wall seconds and peak RSS (MB)
+  local label=$1; shift
+  local t
+  /usr/bin/time -f "%e %M" "$@" > /dev/null 2> "$work/time.txt" || true
+  t=$(tail -1 "$work/time.txt")
+  local secs=${t% *} kb=${t#* }
+  printf '%-28s %7.2f s %8.1f MB/s %9.0f docs/s  peak %6.1f MB\n' "$label" "$secs" \
+    "$(echo "$bytes / 1000000 / $secs" | bc -l)" "$(echo "$docs / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+  echo "$secs" > "$work/last.txt"
+}
+
+echo "corpus: $docs documents, $((bytes / 1000000)) MB of text; $threads threads"
+"$bin" extract -q -j "$threads" "$work/txt" > /dev/null   # warm the page cache
+measure "chiso (.txt folder)" "$bin" extract -q -j "$threads" "$work/txt"; folder=$(cat "$work/last.txt")
+measure "chiso (JSONL)" "$bin" extract -q -j "$threads" "$work/corpus.jsonl"; jsonl=$(cat "$work/last.txt")
+docs4=$docs; bytes4=$bytes; docs=$((docs * 4)); bytes=$((bytes * 4))
+measure "chiso (JSONL x4, memory)" "$bin" extract -q -j "$threads" "$work/corpus4.jsonl"
+docs=$docs4; bytes=$bytes4
+measure "python baseline (JSONL)" python3 benches/baseline.py "$work/corpus.jsonl" "$threads"; py=$(cat "$work/last.txt")
+echo "ratio python / chiso (JSONL): $(echo "$py / $jsonl" | bc -l | cut -c1-5)x"
+if command -v rg > /dev/null; then
+  python3 -c "
+import tomllib,os,glob
+words=set()
+for f in glob.glob('rules/core/*.toml')+glob.glob('plugins/*/rules/*.toml'):
+    for r in tomllib.load(open(f,'rb')).get('rule',[]): words.update(t.strip() for t in r.get('triggers',[]))
+for f in glob.glob('plugins/*/plugin.toml'):
+    for s in tomllib.load(open(f,'rb')).get('script',[]): words.update(s.get('triggers',[]))
+print('\n'.join(sorted(words)))" > "$work/triggers.txt"
+  measure "rg (trigger words, .txt)" rg -i -c -j "$threads" -F -f "$work/triggers.txt" "$work/txt"; rgs=$(cat "$work/last.txt")
+  echo "ratio chiso / rg (.txt): $(echo "$folder / $rgs" | bc -l | cut -c1-5)x"
+else
+  echo "rg not installed (apt-get install ripgrep): ratio to ripgrep not measured"
+fi
