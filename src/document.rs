@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::encoding::{self, DecodeError, Encoding};
+use crate::formats::{self, Format};
 use crate::normalize::{normalize_owned, OffsetMap};
 
 /// Biggest document read whole by default; larger files are a per-document error, never an
@@ -132,8 +133,49 @@ impl Document {
             });
         }
         let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
-        let mut doc = Document::from_vec_with(id, bytes, opts)?;
+        let format = Format::from_path(path)
+            .or_else(|| Format::sniff(&bytes))
+            .unwrap_or(Format::Text);
+        let mut doc = Document::from_format(id, bytes, format, opts)?;
         doc.path = Some(path.to_path_buf());
+        Ok(doc)
+    }
+
+    /// Read bytes in a known format: text (any encoding), HTML (main article text), DOCX
+    /// (paragraphs and tables in order), PDF (text layer). Metadata the format carries
+    /// (title, date, source…) goes into `meta`.
+    pub fn from_format(
+        id: impl Into<String>,
+        bytes: Vec<u8>,
+        format: Format,
+        opts: &ReadOptions,
+    ) -> Result<Document, ReadError> {
+        let extracted = match format {
+            Format::Text => return Document::from_vec_with(id, bytes, opts),
+            Format::Html => {
+                let page = Document::from_bytes_with("", &bytes, opts)?;
+                let mut e = formats::html::html_to_text(&page.text);
+                if let Some(enc) = page.meta.get("encoding") {
+                    e.meta.insert("encoding".into(), enc.clone());
+                }
+                e
+            }
+            Format::Docx => formats::docx::docx_to_text(&bytes)
+                .map_err(|e| ReadError::Format(format!("DOCX: {e}")))?,
+            Format::Pdf => formats::pdf::pdf_to_text(&bytes)
+                .map_err(|e| ReadError::Format(format!("PDF: {e}")))?,
+        };
+        if extracted.text.trim().is_empty() {
+            let why = extracted
+                .meta
+                .get("warning")
+                .cloned()
+                .unwrap_or_else(|| "no text in it".into());
+            return Err(ReadError::Format(format!("{}: {why}", format.name())));
+        }
+        let mut doc = Document::from_string(id, extracted.text);
+        doc.meta.extend(extracted.meta);
+        doc.meta.insert("format".into(), format.name().to_string());
         Ok(doc)
     }
 

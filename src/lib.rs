@@ -19,6 +19,7 @@ pub mod eval;
 pub mod explain;
 pub mod extract;
 pub mod fixtures;
+pub mod formats;
 pub mod gazetteer;
 pub mod normalize;
 pub mod number;

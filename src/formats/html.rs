@@ -2191,7 +2191,11 @@ mod tests {
             "Trước 7 người"
         );
         // Deep nesting is capped, not a stack overflow.
-        let deep = "<div>".repeat(20_000) + "Sâu 5 chi bộ" + &"</div>".repeat(20_000);
+        let deep = format!(
+            "{}Sâu 5 chi bộ{}",
+            "<div>".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
         assert!(html_to_text(&deep).text.contains("Sâu 5 chi bộ"));
         let deep_inline = "<span><b><i>".repeat(10_000) + "x";
         assert_eq!(html_to_text(&deep_inline).text, "x");
