@@ -59,6 +59,8 @@ pub struct Summary {
     pub failed: Vec<(String, String)>,
     /// Files found but not read, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// How many documents were read in each encoding and format ("utf-8", "tcvn3 docx"…).
+    pub encodings: std::collections::BTreeMap<String, usize>,
     pub elapsed: Duration,
 }
 
@@ -80,6 +82,14 @@ impl Summary {
             secs,
             mbps
         );
+        if !self.encodings.is_empty() {
+            let list: Vec<String> = self
+                .encodings
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            s.push_str(&format!("read as: {}\n", list.join(", ")));
+        }
         for (title, list) in [("failed", &self.failed), ("skipped", &self.skipped)] {
             if !list.is_empty() {
                 s.push_str(&format!("{title}:\n"));
@@ -225,6 +235,8 @@ pub struct Outcome {
     pub id: String,
     pub records: Result<Vec<Record>, String>,
     pub bytes: u64,
+    /// The encoding (and format, if not text) the document was read in.
+    pub read_as: Option<String>,
 }
 
 /// Read and extract one file, or standard input.
@@ -254,16 +266,33 @@ pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
 
 fn outcome(rs: &Ruleset, id: String, doc: Result<Document, String>) -> Outcome {
     match doc {
-        Ok(doc) => Outcome {
-            bytes: doc.text.len() as u64,
-            records: extract(rs, &doc).map_err(|e| e.to_string()),
+        Ok(doc) => {
+            let mut read_as: Vec<&str> = ["encoding", "format"]
+                .iter()
+                .filter_map(|k| doc.meta.get(*k).map(String::as_str))
+                .collect();
+            if read_as.is_empty() {
+                read_as.push("text");
+            }
+            Outcome {
+                bytes: doc.text.len() as u64,
+                records: extract(rs, &doc).map_err(|e| e.to_string()),
+                id,
+                read_as: Some(read_as.join(" ")),
+            }
+        }
+        Err(e) => Outcome::failed(id, e),
+    }
+}
+
+impl Outcome {
+    fn failed(id: String, why: String) -> Outcome {
+        Outcome {
             id,
-        },
-        Err(e) => Outcome {
-            id,
-            records: Err(e),
+            records: Err(why),
             bytes: 0,
-        },
+            read_as: None,
+        }
     }
 }
 
@@ -283,13 +312,7 @@ fn process_line(
     });
     let map = match parsed {
         Ok(m) => m,
-        Err(e) => {
-            return Outcome {
-                id: fallback,
-                records: Err(e),
-                bytes: 0,
-            }
-        }
+        Err(e) => return Outcome::failed(fallback, e),
     };
     let scalar = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.clone()),
@@ -303,20 +326,13 @@ fn process_line(
             "line {line}: no string field \"{}\" (choose it with --text-field)",
             opts.text_field
         );
-        return Outcome {
-            id,
-            records: Err(why),
-            bytes: 0,
-        };
+        return Outcome::failed(id, why);
     };
     if text.trim().is_empty() {
-        return Outcome {
-            id,
-            records: Err("empty document (no text)".into()),
-            bytes: 0,
-        };
+        return Outcome::failed(id, "empty document (no text)".into());
     }
     let mut doc = Document::from_string(id.clone(), text.to_string());
+    doc.meta.insert("format".into(), "jsonl".into());
     for (k, v) in &map {
         if k != &opts.text_field {
             if let Some(v) = scalar(v) {
@@ -487,6 +503,9 @@ pub fn run(
         });
         for o in outcomes {
             summary.bytes += o.bytes;
+            if let Some(r) = o.read_as {
+                *summary.encodings.entry(r).or_default() += 1;
+            }
             match o.records {
                 Ok(records) => {
                     summary.read += 1;

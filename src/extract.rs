@@ -279,6 +279,7 @@ pub fn extract_traced(
                 .unwrap_or_else(|| "core".into()),
             rule: c.rule,
             locality_source,
+            source_span: [doc.source_offset(start), doc.source_offset(end)],
         });
     }
     Ok(records)

@@ -40,6 +40,9 @@ pub struct Record {
     pub rule: String,
     /// Where `locality` came from: a reason, and the words of the text it rests on.
     pub locality_source: LocalitySourceOut,
+    /// `span` in the text as decoded, before normalisation (the same unless normalising
+    /// changed the text, e.g. composed tone marks written apart).
+    pub source_span: [usize; 2],
 }
 
 /// Where a record's locality came from.

@@ -456,3 +456,94 @@ fn a_script_naming_an_unknown_indicator_fails_at_load_time() {
         "{stderr}"
     );
 }
+
+#[test]
+fn jsonl_corpora_stream_and_a_bad_line_is_that_line_s_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.jsonl");
+    let long = format!(
+        "{{\"id\":\"long\",\"text\":\"{}\"}}",
+        "đảng viên ".repeat(500)
+    );
+    write(
+        &corpus,
+        &format!(
+            "{}\nnot json\n{{\"id\":\"no-text\",\"body\":\"x\"}}\n\n{long}\n{}\n",
+            r#"{"id":"a","text":"Năm 2022, huyện Yên Thế kết nạp 120 đảng viên.","date":"2022-12-30"}"#,
+            r#"{"id":42,"text":"Năm 2021, huyện Lục Nam kết nạp 95 đảng viên."}"#
+        ),
+    );
+    let out = chiso()
+        .arg("extract")
+        .arg(&corpus)
+        .args(["--max-doc-size", "4000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let docs: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"].to_string())
+        .collect();
+    assert_eq!(docs, vec!["\"a\"", "\"42\""]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("corpus.jsonl:2: line 2: not a JSON object"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no-text: line 3: no string field \"text\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("corpus.jsonl:5: line 5 is longer than 4000 bytes"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("read as: jsonl 2"), "{stderr}");
+
+    // Streaming mode: the same corpus on stdin, errors as records, exit 0.
+    let mut child = chiso()
+        .args(["extract", "--stdin-jsonl", "--max-doc-size", "4000"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&corpus).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<String> = lines
+        .iter()
+        .map(|v| {
+            format!(
+                "{}:{}",
+                v["doc"],
+                if v["error"].is_null() {
+                    "record"
+                } else {
+                    "error"
+                }
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "\"a\":record",
+            "\"-:2\":error",
+            "\"no-text\":error",
+            "\"-:5\":error",
+            "\"42\":record"
+        ]
+    );
+}

@@ -35,9 +35,12 @@ fn records_of(id: &str, bytes: &[u8]) -> (Document, Vec<Record>) {
     (doc, records)
 }
 
-/// What must not change with the encoding: every field of every record.
+/// What must not change with the encoding: every field of every record, but `source_span`,
+/// which points into the text as decoded (and NFD text is longer).
 fn key(r: &Record) -> String {
-    serde_json::to_string(r).unwrap()
+    let mut r = r.clone();
+    r.source_span = [0, 0];
+    serde_json::to_string(&r).unwrap()
 }
 
 fn with_bom(bom: &[u8], body: Vec<u8>) -> Vec<u8> {
@@ -123,7 +126,11 @@ fn spans_lead_back_to_the_decoded_original() {
         let (doc, records) = records_of(&id, nfd.as_bytes());
         let original: Vec<char> = nfd.chars().collect();
         for r in records {
-            let (a, b) = (doc.source_offset(r.span[0]), doc.source_offset(r.span[1]));
+            let [a, b] = r.source_span;
+            assert_eq!(
+                [a, b],
+                [doc.source_offset(r.span[0]), doc.source_offset(r.span[1])]
+            );
             let words: String = original[a..b].iter().collect();
             assert_eq!(words.nfc().collect::<String>(), r.quote, "{id}");
         }
