@@ -103,6 +103,14 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 pub fn load_gold(path: &Path) -> Result<Vec<GoldRecord>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse_jsonl(path, &text)
+}
+
+/// JSON Lines into values; blank lines are skipped, a bad line is an error at its line.
+pub fn parse_jsonl<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<T>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

@@ -158,13 +158,7 @@ pub fn load_expected(path: &Path) -> Result<Vec<Expected>, String> {
             format!("cannot read {}: {e}", path.display())
         }
     })?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
-        })
-        .collect()
+    crate::eval::parse_jsonl(path, &text)
 }
 
 /// Compare a fixture's records with its expectations (as multisets).

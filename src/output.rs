@@ -262,6 +262,11 @@ impl AtomicFile {
         self.tmp.as_file_mut()
     }
 
+    /// A second handle on the temporary file, to write through while this one commits later.
+    pub fn handle(&self) -> io::Result<std::fs::File> {
+        self.tmp.as_file().try_clone()
+    }
+
     pub fn commit(self, path: &Path) -> io::Result<()> {
         self.tmp.as_file().sync_all()?;
         self.tmp.persist(path).map_err(|e| e.error)?;

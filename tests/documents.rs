@@ -12,23 +12,6 @@ use unicode_normalization::UnicodeNormalization;
 
 static RS: LazyLock<Ruleset> = LazyLock::new(common::bundled);
 
-fn samples() -> Vec<(String, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(common::root().join("samples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
-}
-
 fn records_of(id: &str, bytes: &[u8]) -> (Document, Vec<Record>) {
     let doc = Document::from_bytes(id, bytes).unwrap_or_else(|e| panic!("{id}: {e}"));
     let records = extract(&RS, &doc).unwrap();
@@ -51,7 +34,7 @@ fn with_bom(bom: &[u8], body: Vec<u8>) -> Vec<u8> {
 
 #[test]
 fn every_unicode_form_yields_the_same_records() {
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let (_, original) = records_of(&id, text.as_bytes());
         assert!(!original.is_empty());
         let variants: Vec<(&str, Vec<u8>)> = vec![
@@ -90,7 +73,7 @@ fn every_unicode_form_yields_the_same_records() {
 /// of such capitals in quotes differs.
 #[test]
 fn tcvn3_yields_the_same_figures_at_the_same_spans() {
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let (_, original) = records_of(&id, text.as_bytes());
         let (doc, got) = records_of(&id, &encode(&text, Encoding::Tcvn3));
         assert_eq!(
@@ -121,7 +104,7 @@ fn tcvn3_yields_the_same_figures_at_the_same_spans() {
 /// decoded, here a decomposed (NFD) one, where the same words stand.
 #[test]
 fn spans_lead_back_to_the_decoded_original() {
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let nfd: String = text.nfd().collect();
         let (doc, records) = records_of(&id, nfd.as_bytes());
         let original: Vec<char> = nfd.chars().collect();

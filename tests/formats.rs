@@ -14,23 +14,6 @@ use chiso::{extract, Document, Record, Ruleset};
 
 static RS: LazyLock<Ruleset> = LazyLock::new(common::bundled);
 
-fn samples() -> Vec<(String, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(common::root().join("samples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
-}
-
 fn paragraphs(text: &str) -> Vec<&str> {
     text.lines()
         .map(str::trim)
@@ -197,7 +180,7 @@ fn pdf(text: &str) -> Vec<u8> {
 
 #[test]
 fn html_pages_yield_the_article_figures_not_the_comments() {
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let (_, original) = read(&id, text.clone().into_bytes(), Format::Text);
         let (doc, got) = read(&id, html_page(&text).into_bytes(), Format::Html);
         assert_eq!(
@@ -216,7 +199,7 @@ fn html_pages_yield_the_article_figures_not_the_comments() {
 
 #[test]
 fn docx_documents_yield_the_same_figures() {
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let (_, original) = read(&id, text.clone().into_bytes(), Format::Text);
         let (_, got) = read(&id, docx(&text, None, str::to_string), Format::Docx);
         assert_eq!(
@@ -237,7 +220,7 @@ fn docx_runs_in_legacy_fonts_are_converted() {
             .map(char::from)
             .collect()
     };
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let (_, original) = read(&id, text.clone().into_bytes(), Format::Text);
         let (_, got) = read(&id, docx(&text, Some(".VnTime"), latin1_view), Format::Docx);
         assert_eq!(
@@ -250,7 +233,7 @@ fn docx_runs_in_legacy_fonts_are_converted() {
 
 #[test]
 fn pdf_documents_yield_the_same_figures() {
-    for (id, text) in samples() {
+    for (id, text) in common::samples() {
         let (_, original) = read(&id, text.clone().into_bytes(), Format::Text);
         let (doc, got) = read(&id, pdf(&text), Format::Pdf);
         assert_eq!(

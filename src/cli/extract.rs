@@ -126,47 +126,42 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     let streaming = args.stdin_jsonl;
     let progress = |done: usize| bar.set_position(done as u64);
 
-    let result = match &args.output {
-        Some(path) => {
-            let mut file = match AtomicFile::create(path) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("chiso: cannot write {}: {e}", path.display());
-                    return ExitStatus::Error;
-                }
-            };
-            let mut w = RecordWriter::new(
-                args.format,
-                std::io::BufWriter::new(file.writer()),
-                args.bom,
-            );
-            let summary = engine::run(
-                &rs,
-                &inputs,
-                &opts,
-                &mut |e| handle(&mut w, e, errors_as_records, streaming),
-                &progress,
-            );
-            let finished = summary.and_then(|s| w.finish().map(|_| s));
-            finished.and_then(|s| file.commit(path).map(|_| s))
-        }
-        None => {
-            let stdout = std::io::stdout().lock();
-            let mut w = RecordWriter::new(
-                args.format,
-                std::io::BufWriter::with_capacity(1 << 16, stdout),
-                args.bom,
-            );
-            let summary = engine::run(
-                &rs,
-                &inputs,
-                &opts,
-                &mut |e| handle(&mut w, e, errors_as_records, streaming),
-                &progress,
-            );
-            summary.and_then(|s| w.finish().map(|_| s))
-        }
+    // The records go to a file written atomically, or to stdout; either way one writer.
+    let file = match &args.output {
+        Some(path) => match AtomicFile::create(path).and_then(|f| f.handle().map(|h| (f, h))) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("chiso: cannot write {}: {e}", path.display());
+                return ExitStatus::Error;
+            }
+        },
+        None => None,
     };
+    let (file, out): (Option<AtomicFile>, Box<dyn Write>) = match file {
+        Some((f, handle)) => (Some(f), Box::new(std::io::BufWriter::new(handle))),
+        None => (
+            None,
+            Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout().lock(),
+            )),
+        ),
+    };
+    let mut w = RecordWriter::new(args.format, out, args.bom);
+    let summary = engine::run(
+        &rs,
+        &inputs,
+        &opts,
+        &mut |e| handle(&mut w, e, errors_as_records, streaming),
+        &progress,
+    );
+    let result =
+        summary
+            .and_then(|s| w.finish().map(|_| s))
+            .and_then(|s| match (file, &args.output) {
+                (Some(f), Some(path)) => f.commit(path).map(|_| s),
+                _ => Ok(s),
+            });
     bar.finish_and_clear();
     let mut summary = match result {
         Ok(s) => s,

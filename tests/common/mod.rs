@@ -45,3 +45,21 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
         ),
     ]
 }
+
+/// The bundled sample documents: (file name, text), sorted.
+pub fn samples() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
+}
