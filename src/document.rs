@@ -123,6 +123,12 @@ impl Document {
         id: impl Into<String>,
         opts: &ReadOptions,
     ) -> Result<Document, ReadError> {
+        let bytes = Document::read_bytes(path, opts)?;
+        Document::from_path_bytes(path, id, bytes, opts)
+    }
+
+    /// The raw bytes of a file, refused beyond `opts.max_bytes`.
+    pub fn read_bytes(path: &Path, opts: &ReadOptions) -> Result<Vec<u8>, ReadError> {
         let len = std::fs::metadata(path)
             .map_err(|e| ReadError::Io(e.to_string()))?
             .len();
@@ -132,7 +138,17 @@ impl Document {
                 limit: opts.max_bytes,
             });
         }
-        let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+        std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))
+    }
+
+    /// A file's bytes, already read, as a document: the format from the extension or the
+    /// bytes themselves.
+    pub fn from_path_bytes(
+        path: &Path,
+        id: impl Into<String>,
+        bytes: Vec<u8>,
+        opts: &ReadOptions,
+    ) -> Result<Document, ReadError> {
         let format = Format::from_path(path)
             .or_else(|| Format::sniff(&bytes))
             .unwrap_or(Format::Text);

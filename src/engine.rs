@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use rayon::prelude::*;
 use crate::document::{Document, ReadOptions};
 use crate::extract::extract;
 use crate::record::Record;
+use crate::resume::{self, Reuse};
 use crate::ruleset::Ruleset;
 
 /// Documents in flight at once: bounds memory whatever the corpus size.
@@ -61,6 +63,10 @@ pub struct Summary {
     pub skipped: Vec<(String, String)>,
     /// How many documents were read in each encoding and format ("utf-8", "tcvn3 docx"…).
     pub encodings: std::collections::BTreeMap<String, usize>,
+    /// Documents unchanged since the previous output (`--resume`): their records were kept.
+    pub unchanged: usize,
+    /// The run was stopped (Ctrl-C) before the end of the corpus.
+    pub interrupted: bool,
     pub elapsed: Duration,
 }
 
@@ -82,6 +88,12 @@ impl Summary {
             secs,
             mbps
         );
+        if self.unchanged > 0 {
+            s.push_str(&format!(
+                "{} documents unchanged since the previous output: their records were kept, not extracted again\n",
+                self.unchanged
+            ));
+        }
         if !self.encodings.is_empty() {
             let list: Vec<String> = self
                 .encodings
@@ -195,6 +207,12 @@ pub struct RunOptions {
     pub text_field: String,
     /// Documents in flight at once (memory, and for streaming, latency).
     pub chunk: usize,
+    /// Hash each document's content (for the output's metadata).
+    pub hash: bool,
+    /// Documents whose records a previous output already holds: not extracted again.
+    pub reuse: Option<Arc<Reuse>>,
+    /// Set from elsewhere (Ctrl-C) to stop after the chunk in flight.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Default for RunOptions {
@@ -206,16 +224,29 @@ impl Default for RunOptions {
             id_field: "id".into(),
             text_field: "text".into(),
             chunk: CHUNK,
+            hash: false,
+            reuse: None,
+            stop: None,
         }
     }
 }
 
 /// What the run hands its writer, in input order.
 pub enum Event<'a> {
-    /// The records of one document (never empty).
-    Records(&'a [Record]),
-    /// A document that could not be read or extracted: its id and why.
-    Failed(&'a str, &'a str),
+    /// One document's records (maybe none), and the hash of its content if asked for.
+    Records {
+        doc: &'a str,
+        hash: Option<&'a str>,
+        records: &'a [Record],
+    },
+    /// A document whose records the previous output holds, as entry `entry` of its metadata.
+    Kept { doc: &'a str, entry: usize },
+    /// A document that could not be read or extracted: why, and its content hash if it was read.
+    Failed {
+        doc: &'a str,
+        hash: Option<&'a str>,
+        why: &'a str,
+    },
     /// A chunk of documents is done: a good moment to flush.
     ChunkDone,
 }
@@ -237,13 +268,18 @@ pub struct Outcome {
     pub bytes: u64,
     /// The encoding (and format, if not text) the document was read in.
     pub read_as: Option<String>,
+    /// The hash of the document's content, when asked for and the content could be read.
+    pub hash: Option<String>,
+    /// The previous output's entry holding this document's records, and how many.
+    pub kept: Option<(usize, usize)>,
 }
 
 /// Read and extract one file, or standard input.
 pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
-    let doc = match input {
-        Input::File { path, id } => {
-            Document::read_with(path, id.clone(), &opts.read).map_err(|e| e.to_string())
+    let id = input.id().to_string();
+    let bytes = match input {
+        Input::File { path, .. } => {
+            Document::read_bytes(path, &opts.read).map_err(|e| e.to_string())
         }
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -251,9 +287,7 @@ pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
                 .take(opts.read.max_bytes + 1)
                 .read_to_end(&mut bytes)
             {
-                Ok(_) => {
-                    Document::from_bytes_with("-", &bytes, &opts.read).map_err(|e| e.to_string())
-                }
+                Ok(_) => Ok(bytes),
                 Err(e) => Err(format!("cannot read standard input: {e}")),
             }
         }
@@ -261,10 +295,40 @@ pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
             unreachable!("JSONL inputs are expanded into lines")
         }
     };
-    outcome(rs, input.id().to_string(), doc)
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return Outcome::failed(id, e),
+    };
+    let hash = opts.hash.then(|| resume::hash(&bytes));
+    if let Some(kept) = kept(opts, &id, hash.as_deref(), bytes.len()) {
+        return kept;
+    }
+    let doc = match input {
+        Input::File { path, .. } => Document::from_path_bytes(path, id.clone(), bytes, &opts.read),
+        _ => Document::from_bytes_with("-", &bytes, &opts.read),
+    };
+    outcome(rs, id, doc.map_err(|e| e.to_string()), hash)
 }
 
-fn outcome(rs: &Ruleset, id: String, doc: Result<Document, String>) -> Outcome {
+/// The document's records are in the previous output: no need to extract it.
+fn kept(opts: &RunOptions, id: &str, hash: Option<&str>, bytes: usize) -> Option<Outcome> {
+    let kept = opts.reuse.as_ref()?.find(id, hash?)?;
+    Some(Outcome {
+        id: id.to_string(),
+        records: Ok(Vec::new()),
+        bytes: bytes as u64,
+        read_as: None,
+        hash: hash.map(str::to_string),
+        kept: Some(kept),
+    })
+}
+
+fn outcome(
+    rs: &Ruleset,
+    id: String,
+    doc: Result<Document, String>,
+    hash: Option<String>,
+) -> Outcome {
     match doc {
         Ok(doc) => {
             let mut read_as: Vec<&str> = ["encoding", "format"]
@@ -279,9 +343,14 @@ fn outcome(rs: &Ruleset, id: String, doc: Result<Document, String>) -> Outcome {
                 records: extract(rs, &doc).map_err(|e| e.to_string()),
                 id,
                 read_as: Some(read_as.join(" ")),
+                hash,
+                kept: None,
             }
         }
-        Err(e) => Outcome::failed(id, e),
+        Err(e) => Outcome {
+            hash,
+            ..Outcome::failed(id, e)
+        },
     }
 }
 
@@ -292,6 +361,8 @@ impl Outcome {
             records: Err(why),
             bytes: 0,
             read_as: None,
+            hash: None,
+            kept: None,
         }
     }
 }
@@ -321,15 +392,20 @@ fn process_line(
         _ => None,
     };
     let id = map.get(&opts.id_field).and_then(scalar).unwrap_or(fallback);
+    let raw = raw.as_deref().unwrap_or_default();
+    let hash = opts.hash.then(|| resume::hash(raw.as_bytes()));
+    if let Some(kept) = kept(opts, &id, hash.as_deref(), raw.len()) {
+        return kept;
+    }
     let Some(text) = map.get(&opts.text_field).and_then(|v| v.as_str()) else {
         let why = format!(
             "line {line}: no string field \"{}\" (choose it with --text-field)",
             opts.text_field
         );
-        return Outcome::failed(id, why);
+        return outcome(rs, id, Err(why), hash);
     };
     if text.trim().is_empty() {
-        return Outcome::failed(id, "empty document (no text)".into());
+        return outcome(rs, id, Err("empty document (no text)".into()), hash);
     }
     let mut doc = Document::from_string(id.clone(), text.to_string());
     doc.meta.insert("format".into(), "jsonl".into());
@@ -340,7 +416,7 @@ fn process_line(
             }
         }
     }
-    outcome(rs, id, Ok(doc))
+    outcome(rs, id, Ok(doc), hash)
 }
 
 /// Lines of a JSONL file, each capped at `max` bytes (a longer line is an error and is
@@ -488,6 +564,14 @@ pub fn run(
     let mut done = 0;
     let mut work = works(inputs, opts);
     loop {
+        if opts
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            summary.interrupted = true;
+            break;
+        }
         let chunk: Vec<Work> = work.by_ref().take(opts.chunk.max(1)).collect();
         if chunk.is_empty() {
             break;
@@ -506,17 +590,31 @@ pub fn run(
             if let Some(r) = o.read_as {
                 *summary.encodings.entry(r).or_default() += 1;
             }
+            if let Some((entry, n)) = o.kept {
+                summary.read += 1;
+                summary.unchanged += 1;
+                summary.with_figures += usize::from(n > 0);
+                summary.records += n;
+                sink(Event::Kept { doc: &o.id, entry })?;
+                continue;
+            }
             match o.records {
                 Ok(records) => {
                     summary.read += 1;
-                    if !records.is_empty() {
-                        summary.with_figures += 1;
-                        summary.records += records.len();
-                        sink(Event::Records(&records))?;
-                    }
+                    summary.with_figures += usize::from(!records.is_empty());
+                    summary.records += records.len();
+                    sink(Event::Records {
+                        doc: &o.id,
+                        hash: o.hash.as_deref(),
+                        records: &records,
+                    })?;
                 }
                 Err(why) => {
-                    sink(Event::Failed(&o.id, &why))?;
+                    sink(Event::Failed {
+                        doc: &o.id,
+                        hash: o.hash.as_deref(),
+                        why: &why,
+                    })?;
                     summary.failed.push((o.id, why));
                     if opts.fail_fast {
                         summary.elapsed = start.elapsed();

@@ -26,6 +26,7 @@ pub mod number;
 pub mod output;
 pub mod plugin;
 pub mod record;
+pub mod resume;
 pub mod rule;
 pub mod ruleset;
 pub mod scaffold;

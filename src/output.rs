@@ -45,6 +45,7 @@ pub struct RecordWriter<W: Write> {
     started: bool,
     bom: bool,
     table: Vec<[String; 8]>,
+    buf: Vec<u8>,
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -55,6 +56,7 @@ impl<W: Write> RecordWriter<W> {
             started: false,
             bom,
             table: Vec::new(),
+            buf: Vec::new(),
         }
     }
 
@@ -64,22 +66,12 @@ impl<W: Write> RecordWriter<W> {
             self.start()?;
         }
         match self.format {
-            Format::Jsonl => {
-                for r in records {
-                    serde_json::to_writer(&mut self.out, r)?;
-                    self.out.write_all(b"\n")?;
-                }
-            }
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(&mut self.out);
-                for r in records {
-                    w.write_record(csv_row(r))?;
-                }
-                w.flush()?;
-            }
             Format::Table => self.table.extend(records.iter().map(table_row)),
+            format => {
+                self.buf.clear();
+                encode(format, records, &mut self.buf)?;
+                self.out.write_all(&self.buf)?;
+            }
         }
         Ok(())
     }
@@ -91,11 +83,9 @@ impl<W: Write> RecordWriter<W> {
             self.started = true;
             self.start()?;
         }
-        serde_json::to_writer(
-            &mut self.out,
-            &serde_json::json!({ "doc": doc, "error": error }),
-        )?;
-        self.out.write_all(b"\n")
+        self.buf.clear();
+        encode_error(doc, error, &mut self.buf)?;
+        self.out.write_all(&self.buf)
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -103,15 +93,7 @@ impl<W: Write> RecordWriter<W> {
     }
 
     fn start(&mut self) -> io::Result<()> {
-        if self.format == Format::Csv {
-            if self.bom {
-                self.out.write_all("\u{FEFF}".as_bytes())?;
-            }
-            let mut w = csv::Writer::from_writer(&mut self.out);
-            w.write_record(CSV_HEADER)?;
-            w.flush()?;
-        }
-        Ok(())
+        self.out.write_all(&prelude(self.format, self.bom))
     }
 
     /// Flush what is buffered (the table is laid out here) and return the inner writer.
@@ -126,6 +108,56 @@ impl<W: Write> RecordWriter<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// What an output starts with: for CSV, the byte-order mark if asked for and the header row.
+pub fn prelude(format: Format, bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if format == Format::Csv {
+        if bom {
+            out.extend_from_slice("\u{FEFF}".as_bytes());
+        }
+        out.extend_from_slice(CSV_HEADER.join(",").as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Records as JSON lines or CSV rows, appended to `out` (a table is laid out only at the end).
+pub fn encode(format: Format, records: &[Record], out: &mut Vec<u8>) -> io::Result<()> {
+    match format {
+        Format::Jsonl => {
+            for r in records {
+                serde_json::to_writer(&mut *out, r)?;
+                out.push(b'\n');
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(&mut *out);
+            for r in records {
+                w.write_record(csv_row(r))?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            return Err(io::Error::other(
+                "a table is laid out at the end, not encoded per document",
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// A failed document as a JSON line of its own: `{"doc": …, "error": …}`.
+pub fn encode_error(doc: &str, error: &str, out: &mut Vec<u8>) -> io::Result<()> {
+    serde_json::to_writer(
+        &mut *out,
+        &serde_json::json!({ "doc": doc, "error": error }),
+    )?;
+    out.push(b'\n');
+    Ok(())
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -240,13 +272,20 @@ fn write_table<W: Write>(out: &mut W, rows: &[[String; 8]]) -> io::Result<()> {
 }
 
 /// A file written in full or not at all: records go to a temporary file beside the target,
-/// renamed over it only when the run completes.
-pub struct AtomicFile {
-    tmp: tempfile::NamedTempFile,
+/// renamed over it only when the run completes. A target that is not a regular file (a
+/// device such as `/dev/null`, a FIFO) is written to directly, never replaced.
+pub enum AtomicFile {
+    Temp(tempfile::NamedTempFile),
+    Direct(std::fs::File),
 }
 
 impl AtomicFile {
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Ok(AtomicFile::Direct(
+                std::fs::OpenOptions::new().write(true).open(path)?,
+            ));
+        }
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -255,21 +294,34 @@ impl AtomicFile {
             .prefix(".chiso-")
             .suffix(".tmp")
             .tempfile_in(dir)?;
-        Ok(AtomicFile { tmp })
+        Ok(AtomicFile::Temp(tmp))
+    }
+
+    /// Whether this writes a regular file (which can carry metadata beside it).
+    pub fn is_regular(&self) -> bool {
+        matches!(self, AtomicFile::Temp(_))
     }
 
     pub fn writer(&mut self) -> &mut std::fs::File {
-        self.tmp.as_file_mut()
+        match self {
+            AtomicFile::Temp(t) => t.as_file_mut(),
+            AtomicFile::Direct(f) => f,
+        }
     }
 
-    /// A second handle on the temporary file, to write through while this one commits later.
+    /// A second handle on the file, to write through while this one commits later.
     pub fn handle(&self) -> io::Result<std::fs::File> {
-        self.tmp.as_file().try_clone()
+        match self {
+            AtomicFile::Temp(t) => t.as_file().try_clone(),
+            AtomicFile::Direct(f) => f.try_clone(),
+        }
     }
 
     pub fn commit(self, path: &Path) -> io::Result<()> {
-        self.tmp.as_file().sync_all()?;
-        self.tmp.persist(path).map_err(|e| e.error)?;
+        if let AtomicFile::Temp(tmp) = self {
+            tmp.as_file().sync_all()?;
+            tmp.persist(path).map_err(|e| e.error)?;
+        }
         Ok(())
     }
 }

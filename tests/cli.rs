@@ -296,14 +296,15 @@ fn output_file_is_written_whole() {
     assert!(out.status.success() && out.stdout.is_empty());
     let csv = std::fs::read_to_string(&target).unwrap();
     assert_eq!(csv.lines().count(), 46);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+    let mut leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    leftovers.sort();
     assert_eq!(
-        leftovers.len(),
-        1,
-        "no temporary file is left: {leftovers:?}"
+        leftovers,
+        ["records.csv", "records.csv.meta.jsonl"],
+        "the records and their metadata, no temporary file"
     );
 }
 

@@ -38,7 +38,7 @@ pub fn run(args: EvalArgs) -> ExitStatus {
         &inputs,
         &RunOptions::default(),
         &mut |e| {
-            if let engine::Event::Records(r) = e {
+            if let engine::Event::Records { records: r, .. } = e {
                 records.extend_from_slice(r);
             }
             Ok(())

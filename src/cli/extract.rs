@@ -2,6 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -9,7 +11,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use chiso::document::{ReadOptions, MAX_DOCUMENT_BYTES};
 use chiso::encoding::Encoding;
 use chiso::engine::{self, Event, Input, RunOptions};
-use chiso::output::{AtomicFile, Format, RecordWriter};
+use chiso::output::{self, AtomicFile, Format, RecordWriter};
+use chiso::resume::{self, Header, Journal, Previous, Reuse};
+use chiso::ruleset::Ruleset;
 
 use super::{is_broken_pipe, ExitStatus, RuleArgs};
 
@@ -29,9 +33,15 @@ pub struct ExtractArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
-    /// Write to FILE (atomically: a crash never leaves half a file) instead of stdout.
+    /// Write to FILE (atomically: a crash never leaves half a file) instead of stdout, with
+    /// its metadata beside it in FILE.meta.jsonl (each document's content hash, the rules' hash).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Continue FILE (`-o`) from where a stopped run left it, and keep the records of documents
+    /// unchanged since it was written; the rest is extracted. FILE is written in place, so a
+    /// run stopped again (Ctrl-C, crash, kill) can resume too. Same bytes as a fresh run.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
     /// Start CSV output with a byte-order mark, so Excel opens Vietnamese text correctly.
     #[arg(long)]
     pub bom: bool,
@@ -122,48 +132,46 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         text_field: args.text_field.clone(),
         // Streaming: small chunks, so records follow their documents closely.
         chunk: if args.stdin_jsonl { 64 } else { engine::CHUNK },
+        ..RunOptions::default()
     };
     let streaming = args.stdin_jsonl;
     let progress = |done: usize| bar.set_position(done as u64);
 
-    // The records go to a file written atomically, or to stdout; either way one writer.
-    let file = match &args.output {
-        Some(path) => match AtomicFile::create(path).and_then(|f| f.handle().map(|h| (f, h))) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                eprintln!("chiso: cannot write {}: {e}", path.display());
-                return ExitStatus::Error;
+    let mut opts = opts;
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // A second Ctrl-C quits at once; the first lets the documents in flight finish.
+        let _ = ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                std::process::exit(ExitStatus::Interrupted as i32);
             }
-        },
-        None => None,
+        });
+    }
+    opts.stop = Some(stop);
+
+    let mut out = match Output::open(&args, errors_as_records, &rs) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("chiso: {e}");
+            return ExitStatus::Error;
+        }
     };
-    let (file, out): (Option<AtomicFile>, Box<dyn Write>) = match file {
-        Some((f, handle)) => (Some(f), Box::new(std::io::BufWriter::new(handle))),
-        None => (
-            None,
-            Box::new(std::io::BufWriter::with_capacity(
-                1 << 16,
-                std::io::stdout().lock(),
-            )),
-        ),
-    };
-    let mut w = RecordWriter::new(args.format, out, args.bom);
+    if let Output::Journal { reuse, .. } = &out {
+        opts.hash = true;
+        opts.reuse = reuse.clone();
+    }
     let summary = engine::run(
         &rs,
         &inputs,
         &opts,
-        &mut |e| handle(&mut w, e, errors_as_records, streaming),
+        &mut |e| out.handle(e, errors_as_records, streaming),
         &progress,
     );
-    let result =
-        summary
-            .and_then(|s| w.finish().map(|_| s))
-            .and_then(|s| match (file, &args.output) {
-                (Some(f), Some(path)) => f.commit(path).map(|_| s),
-                _ => Ok(s),
-            });
     bar.finish_and_clear();
-    let mut summary = match result {
+    let interrupted = summary.as_ref().is_ok_and(|s| s.interrupted);
+    let result = summary.and_then(|s| out.finish(interrupted).map(|note| (s, note)));
+    let (mut summary, note) = match result {
         Ok(s) => s,
         Err(e) if is_broken_pipe(&e) => return ExitStatus::Success,
         Err(e) => {
@@ -174,30 +182,226 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     summary.skipped.extend(skipped);
     if !args.quiet {
         let _ = std::io::stderr().write_all(summary.render().as_bytes());
+        for line in &note {
+            eprintln!("{line}");
+        }
     } else if !summary.failed.is_empty() {
         for (id, why) in &summary.failed {
             eprintln!("chiso: {id}: {why}");
         }
     }
-    if summary.failed.is_empty() || errors_as_records {
+    if interrupted {
+        eprintln!(
+            "chiso: stopped by Ctrl-C after {} documents",
+            summary.read + summary.failed.len()
+        );
+        ExitStatus::Interrupted
+    } else if summary.failed.is_empty() || errors_as_records {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     }
 }
 
-/// One event of the run, written out.
-fn handle<W: Write>(
-    w: &mut RecordWriter<W>,
-    event: Event,
-    errors_as_records: bool,
-    streaming: bool,
-) -> std::io::Result<()> {
-    match event {
-        Event::Records(r) => w.write(r),
-        Event::Failed(doc, why) if errors_as_records => w.write_error(doc, why),
-        Event::Failed(..) => Ok(()),
-        Event::ChunkDone if streaming => w.flush(),
-        Event::ChunkDone => Ok(()),
+/// Where the records go: a stream (stdout, a table, a device), or an output file with its
+/// metadata, written fresh (atomically) or resumed in place.
+enum Output {
+    Stream {
+        writer: RecordWriter<Box<dyn Write>>,
+        file: Option<(AtomicFile, PathBuf)>,
+    },
+    Journal {
+        journal: Box<Journal>,
+        format: Format,
+        buf: Vec<u8>,
+        reuse: Option<Arc<Reuse>>,
+        /// The fresh output and its metadata, renamed into place at the end.
+        commit: Option<[(AtomicFile, PathBuf); 2]>,
+        path: PathBuf,
+        previous: Previous,
+    },
+}
+
+impl Output {
+    fn open(args: &ExtractArgs, errors_as_records: bool, rs: &Ruleset) -> Result<Output, String> {
+        let stdout = || -> Box<dyn Write> {
+            Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout().lock(),
+            ))
+        };
+        let Some(path) = &args.output else {
+            return Ok(Output::Stream {
+                writer: RecordWriter::new(args.format, stdout(), args.bom),
+                file: None,
+            });
+        };
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        let file = AtomicFile::create(path).map_err(cannot)?;
+        if args.format == Format::Table || !file.is_regular() {
+            if args.resume {
+                return Err(format!(
+                    "--resume needs a regular file written as jsonl or csv, not {}",
+                    if file.is_regular() {
+                        "a table"
+                    } else {
+                        "a device or pipe"
+                    }
+                ));
+            }
+            let handle = file.handle().map_err(cannot)?;
+            let w: Box<dyn Write> = Box::new(std::io::BufWriter::new(handle));
+            return Ok(Output::Stream {
+                writer: RecordWriter::new(args.format, w, args.bom),
+                file: Some((file, path.clone())),
+            });
+        }
+        let settings = format!(
+            "format={:?} bom={} errors_as_records={errors_as_records} id_field={:?} text_field={:?} encoding={:?} max_doc_size={}",
+            args.format,
+            args.bom && args.format == Format::Csv,
+            args.id_field,
+            args.text_field,
+            args.encoding.map(|e| e.name()),
+            args.max_doc_size,
+        );
+        let header = Header::new(resume::rules_hash(rs), settings);
+        let prelude = output::prelude(args.format, args.bom);
+        let meta = resume::meta_path(path);
+        let (journal, reuse, previous, commit) = if args.resume {
+            drop(file);
+            let (j, reuse, previous) = Journal::resume(path, &header, &prelude).map_err(cannot)?;
+            (j, Some(Arc::new(reuse)), previous, None)
+        } else {
+            let meta_file = AtomicFile::create(&meta).map_err(cannot)?;
+            let j = Journal::fresh(
+                file.handle().map_err(cannot)?,
+                meta_file.handle().map_err(cannot)?,
+                &header,
+                &prelude,
+            )
+            .map_err(cannot)?;
+            (
+                j,
+                None,
+                Previous::None,
+                Some([(file, path.clone()), (meta_file, meta)]),
+            )
+        };
+        Ok(Output::Journal {
+            journal: Box::new(journal),
+            format: args.format,
+            buf: Vec::new(),
+            reuse,
+            commit,
+            path: path.clone(),
+            previous,
+        })
+    }
+
+    /// One event of the run, written out.
+    fn handle(
+        &mut self,
+        event: Event,
+        errors_as_records: bool,
+        streaming: bool,
+    ) -> std::io::Result<()> {
+        match self {
+            Output::Stream { writer, .. } => match event {
+                Event::Records { records, .. } if !records.is_empty() => writer.write(records),
+                Event::Failed { doc, why, .. } if errors_as_records => writer.write_error(doc, why),
+                Event::ChunkDone if streaming => writer.flush(),
+                _ => Ok(()),
+            },
+            Output::Journal {
+                journal,
+                format,
+                buf,
+                ..
+            } => match event {
+                Event::Records { doc, hash, records } => {
+                    buf.clear();
+                    output::encode(*format, records, buf)?;
+                    journal.write(doc, hash.unwrap_or_default(), buf, records.len(), false)
+                }
+                Event::Kept { entry, .. } => journal.keep(entry),
+                Event::Failed { doc, hash, why } => {
+                    buf.clear();
+                    if errors_as_records {
+                        output::encode_error(doc, why, buf)?;
+                    }
+                    journal.write(doc, hash.unwrap_or_default(), buf, 0, true)
+                }
+                Event::ChunkDone => journal.sync(),
+            },
+        }
+    }
+
+    /// Flush and close; a fresh file is renamed into place only if the run completed. Returns
+    /// what the summary should add about the output.
+    fn finish(self, interrupted: bool) -> std::io::Result<Vec<String>> {
+        let mut note = Vec::new();
+        match self {
+            Output::Stream { writer, file } => {
+                writer.finish()?;
+                match file {
+                    Some((f, path)) if !interrupted => f.commit(&path)?,
+                    Some((_, path)) => note.push(format!(
+                        "chiso: {} was not written (stopped before the end; --resume keeps partial progress)",
+                        path.display()
+                    )),
+                    None => {}
+                }
+            }
+            Output::Journal {
+                mut journal,
+                commit,
+                path,
+                previous,
+                ..
+            } => {
+                match &previous {
+                    Previous::None => {}
+                    Previous::Changed(why) => note.push(format!(
+                        "chiso: {why} since {} was written: every document was extracted again",
+                        path.display()
+                    )),
+                    Previous::Found { documents, damaged } => note.push(format!(
+                        "chiso: resumed {}: its metadata vouched for {documents} documents{}",
+                        path.display(),
+                        if *damaged {
+                            " (an unfinished write after them was cut off)"
+                        } else {
+                            ""
+                        }
+                    )),
+                }
+                if interrupted {
+                    journal.sync()?;
+                    match commit {
+                        None => note.push(format!(
+                            "chiso: {} holds what was done; run the same command to continue",
+                            path.display()
+                        )),
+                        Some(_) => note.push(format!(
+                            "chiso: {} was not written (stopped before the end; --resume keeps partial progress)",
+                            path.display()
+                        )),
+                    }
+                    return Ok(note);
+                }
+                let dropped = journal.finish()?;
+                if dropped > 0 {
+                    note.push(format!(
+                        "chiso: {dropped} documents of the previous output are no longer in the corpus: their records were removed"
+                    ));
+                }
+                if let Some([(out, out_path), (meta, meta_path)]) = commit {
+                    out.commit(&out_path)?;
+                    meta.commit(&meta_path)?;
+                }
+            }
+        }
+        Ok(note)
     }
 }

@@ -23,11 +23,13 @@ pub enum ExitStatus {
     Failure = 1,
     /// 2: usage error, or the rules/plugins have errors; nothing was extracted.
     Error = 2,
+    /// 130: stopped by Ctrl-C (with `--resume`, what was done is kept for the next run).
+    Interrupted = 130,
 }
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 the run completed; 1 some documents failed (see the summary on stderr);
-2 usage error or broken rules/plugins (nothing was extracted).
+2 usage error or broken rules/plugins (nothing was extracted); 130 stopped by Ctrl-C.
 
 Rules are found in --rules DIR, $CHISO_RULES, or rules/ in the working directory or beside
 the binary. Plugins in every --plugins DIR, $CHISO_PLUGIN_PATH, and plugins/ likewise.";
