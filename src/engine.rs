@@ -515,10 +515,10 @@ impl Iterator for Lines {
     }
 }
 
-fn works<'a>(inputs: &'a [Input], opts: &'a RunOptions) -> impl Iterator<Item = Work> + 'a {
+fn works<'a>(inputs: &'a [Input], opts: &'a RunOptions) -> impl Iterator<Item = Work> + Send + 'a {
     inputs
         .iter()
-        .flat_map(move |input| -> Box<dyn Iterator<Item = Work>> {
+        .flat_map(move |input| -> Box<dyn Iterator<Item = Work> + Send> {
             match input {
                 Input::Jsonl { path, id } => match std::fs::File::open(path) {
                     Ok(f) => Box::new(Lines {
@@ -563,6 +563,9 @@ pub fn run(
     let mut summary = Summary::default();
     let mut done = 0;
     let mut work = works(inputs, opts);
+    let size = opts.chunk.max(1);
+    let streaming = inputs.contains(&Input::StdinJsonl);
+    let mut next: Vec<Work> = work.by_ref().take(size).collect();
     loop {
         if opts
             .stop
@@ -572,19 +575,35 @@ pub fn run(
             summary.interrupted = true;
             break;
         }
-        let chunk: Vec<Work> = work.by_ref().take(opts.chunk.max(1)).collect();
+        let chunk = std::mem::take(&mut next);
         if chunk.is_empty() {
             break;
         }
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|w| match w {
-                    Work::Input(i) => process(rs, i, opts),
-                    Work::Line { file, line, raw } => process_line(rs, file, *line, raw, opts),
-                })
-                .collect()
+        // The next chunk is read (JSONL lines; for files, just their names) while this one
+        // is extracted: at most two chunks are in memory. Not from a stream on stdin, whose
+        // writer may wait for this chunk's records before it sends more.
+        let (outcomes, following): (Vec<Outcome>, Vec<Work>) = pool.install(|| {
+            let prefetch = if streaming { 0 } else { size };
+            rayon::join(
+                || {
+                    chunk
+                        .par_iter()
+                        .map(|w| match w {
+                            Work::Input(i) => process(rs, i, opts),
+                            Work::Line { file, line, raw } => {
+                                process_line(rs, file, *line, raw, opts)
+                            }
+                        })
+                        .collect()
+                },
+                || work.by_ref().take(prefetch).collect(),
+            )
         });
+        next = if streaming {
+            work.by_ref().take(size).collect()
+        } else {
+            following
+        };
         for o in outcomes {
             summary.bytes += o.bytes;
             if let Some(r) = o.read_as {

@@ -111,28 +111,41 @@ pub fn extract_traced(
         wake(t, None, &mut pairs);
     }
 
-    // 2. Plugins that apply, highest priority first.
-    let mut applying = Vec::new();
-    for (i, p) in rs.plugins.iter().enumerate() {
-        if let Some(why) = p.applies_to(doc) {
-            if let Some(t) = trace.as_deref_mut() {
-                t.plugins.push((p.name.clone(), why));
+    // 2. Plugins that apply, highest priority first: each decided when first needed (most
+    //    documents need none), all of them when tracing.
+    let decided: Vec<std::cell::OnceCell<Option<String>>> = rs
+        .plugins
+        .iter()
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
+    let applies = |p: usize| -> bool {
+        decided[p]
+            .get_or_init(|| rs.plugins[p].applies_to(doc))
+            .is_some()
+    };
+    if let Some(t) = trace.as_deref_mut() {
+        for (p, plugin) in rs.plugins.iter().enumerate() {
+            if applies(p) {
+                let why = decided[p].get().cloned().flatten().unwrap_or_default();
+                t.plugins.push((plugin.name.clone(), why));
             }
-            applying.push(i);
         }
     }
+    let plugins = 0..rs.plugins.len();
     let enabled_rule = |ri: usize| -> bool {
-        let rule = &rs.rules[ri];
+        let id = &rs.rules[ri].id;
         match rs.rule_plugin[ri] {
             Some(owner) => {
-                applying.contains(&owner)
+                applies(owner)
                     // A same-id rule of a higher-priority applying plugin wins.
-                    && !applying.iter().take_while(|&&p| p != owner).any(|&p| rs.suppressed[p].contains(&rule.id))
-                    && !applying.iter().any(|&p| p != owner && rs.plugins[p].disable.contains(&rule.id))
+                    && !(0..owner).any(|p| rs.suppressed[p].contains(id) && applies(p))
+                    && !plugins.clone().any(|p| {
+                        p != owner && rs.plugins[p].disable.contains(id) && applies(p)
+                    })
             }
-            None => !applying
-                .iter()
-                .any(|&p| rs.suppressed[p].contains(&rule.id)),
+            None => !plugins
+                .clone()
+                .any(|p| rs.suppressed[p].contains(id) && applies(p)),
         }
     };
 
@@ -160,10 +173,10 @@ pub fn extract_traced(
     // 4. Scripts of applying plugins: extract, then review, in plugin order.
     let mut ordered: Vec<usize> = scripts
         .into_iter()
-        .filter(|s| applying.contains(&rs.script_plugin[*s]))
+        .filter(|s| applies(rs.script_plugin[*s]))
         .collect();
     if !ordered.is_empty() {
-        ordered.sort_by_key(|s| (applying.iter().position(|p| *p == rs.script_plugin[*s]), *s));
+        ordered.sort_by_key(|s| (rs.script_plugin[*s], *s));
         let map = crate::script::doc_map(doc, &candidates);
         for &s in &ordered {
             let script = &rs.scripts[s];
@@ -216,7 +229,10 @@ pub fn extract_traced(
         return Ok(Vec::new());
     }
     // 6. Context and records.
-    let plugins: Vec<&crate::plugin::Plugin> = applying.iter().map(|&i| &rs.plugins[i]).collect();
+    let plugins: Vec<&crate::plugin::Plugin> = plugins
+        .filter(|&p| applies(p))
+        .map(|p| &rs.plugins[p])
+        .collect();
     let ctx = DocContext::new(doc, &plugins, rs.gazetteer.as_deref());
     let primary = plugins.first().map(|p| p.name.clone());
     let mut ix = CharIndex::new(&doc.text);

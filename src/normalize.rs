@@ -105,26 +105,78 @@ pub fn normalize(text: &str) -> Normalized {
     normalize_owned(text.to_string())
 }
 
+/// The bytes the clean-text scan stops at: `\r`, the vowels after which a tone may need
+/// moving, and the lead bytes of characters other than U+00C0–U+02FF (all NFC, none an odd
+/// space). ASCII and continuation bytes pass.
+static LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\r' as usize] = true;
+    t[b'o' as usize] = true;
+    t[b'O' as usize] = true;
+    t[b'u' as usize] = true;
+    t[b'U' as usize] = true;
+    let mut b = 0xC0;
+    while b < 0x100 {
+        t[b] = !(b >= 0xC3 && b <= 0xCB);
+        b += 1;
+    }
+    t
+};
+
 /// Normalise text it owns: clean text (the usual case) is returned as it is, not copied.
 pub fn normalize_owned(text: String) -> Normalized {
-    // Most text arrives clean: one cheap pass decides. Characters below U+0300 and
-    // precomposed Vietnamese letters (U+1EA0–U+1EF9) are always NFC.
+    // Most text arrives clean: one cheap pass over the bytes decides (ASCII bytes need only
+    // the '\r' test). Characters below U+0300 and precomposed Vietnamese letters
+    // (U+1EA0–U+1EF9) are always NFC.
+    let bytes = text.as_bytes();
     let mut clean = true;
     let mut needs_nfc_check = false;
     let mut tones = false;
-    let mut prev = ' ';
-    for c in text.chars() {
-        if c == '\r' || is_odd_space(c) || is_dropped(c) {
-            clean = false;
-            break;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !LOOK[usize::from(b)] {
+            i += 1;
+            continue;
         }
-        if !always_nfc(c) {
-            needs_nfc_check = true;
+        match b {
+            b'\r' => {
+                clean = false;
+                break;
+            }
+            b'o' | b'O' | b'u' | b'U' => {
+                // An old-style tone ("hoà", "thuỷ") is on the character after.
+                if !tones && bytes.get(i + 1).is_some_and(|&n| n >= 0xC0) {
+                    if let Some(c) = text[i + 1..].chars().next() {
+                        tones = old_style_tone(&text, i + 1, c);
+                    }
+                }
+                i += 1;
+            }
+            // U+1E80–U+1EFF (the text is valid UTF-8: the continuation bytes are there);
+            // the precomposed Vietnamese letters U+1EA0–U+1EF9 are NFC.
+            0xE1 if matches!(bytes[i + 1], 0xBA | 0xBB) => {
+                let cp =
+                    0x1000 | (u32::from(bytes[i + 1] & 0x3F) << 6) | u32::from(bytes[i + 2] & 0x3F);
+                if !(0x1EA0..=0x1EF9).contains(&cp) {
+                    needs_nfc_check = true;
+                }
+                i += 3;
+            }
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                if is_odd_space(c) || is_dropped(c) {
+                    clean = false;
+                    break;
+                }
+                if !always_nfc(c) {
+                    needs_nfc_check = true;
+                }
+                i += c.len_utf8();
+            }
         }
-        if matches!(prev, 'o' | 'O' | 'u' | 'U') && toned_second_vowel(c) {
-            tones = true;
-        }
-        prev = c;
     }
     if clean
         && (!needs_nfc_check
@@ -188,51 +240,70 @@ pub fn for_matching(s: &str) -> String {
     normalize(s).text
 }
 
+/// Whether the character `c` at byte `at` of `text` may end an old-style toned syllable
+/// ("hoà", "thuỷ": an ASCII o/u before, no letter after, not "qu" + y), for
+/// [`unify_tones`] to look at. A cheap test on bytes: false positives cost a pass, never a change.
+fn old_style_tone(text: &str, at: usize, c: char) -> bool {
+    if at == 0 || !toned_second_vowel(c) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let first = bytes[at - 1].to_ascii_lowercase();
+    let base = match c {
+        'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'À' | 'Á' | 'Ả' | 'Ã' | 'Ạ' => 'a',
+        'è' | 'é' | 'ẻ' | 'ẽ' | 'ẹ' | 'È' | 'É' | 'Ẻ' | 'Ẽ' | 'Ẹ' => 'e',
+        _ => 'y',
+    };
+    let pair = matches!((first, base), (b'o', 'a') | (b'o', 'e') | (b'u', 'y'));
+    let after_q = first == b'u' && at >= 2 && matches!(bytes[at - 2], b'q' | b'Q');
+    let open = text[at + c.len_utf8()..]
+        .chars()
+        .next()
+        .is_none_or(|n| !n.is_alphabetic());
+    pair && open && !after_q
+}
+
 /// Move the tone of an open `oa`/`oe`/`uy` syllable to its first vowel, one character for
 /// one character ("hoà" → "hòa", "thuỷ" → "thủy"; "quý", "hoàn" unchanged).
 pub fn unify_tones(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0; // bytes of `text` already in `out`
-    let mut prev: [Option<(usize, char)>; 2] = [None, None]; // the two characters before
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, second)) = chars.next() {
-        let before = prev;
-        prev = [before[1], Some((i, second))];
-        if !toned_second_vowel(second) {
+    let mut i = 1;
+    while i < bytes.len() {
+        // Only a non-ASCII character right after an ASCII o/u can be one to move.
+        if bytes[i] < 0xC0 || !matches!(bytes[i - 1], b'o' | b'O' | b'u' | b'U') {
+            i += 1;
             continue;
         }
-        let Some((fi, first)) = before[1] else {
-            continue;
+        let Some(second) = text[i..].chars().next() else {
+            break;
         };
-        let f = first.to_lowercase().next().unwrap_or(first);
-        let base2: char = second.to_lowercase().nfd().next().unwrap_or(second);
-        let pair = matches!((f, base2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
-        // Open syllable: no letter follows; and "qu" + y keeps its tone on the y.
-        let open = chars.peek().is_none_or(|(_, n)| !n.is_alphabetic());
-        let after_q = f == 'u' && matches!(before[0], Some((_, 'q' | 'Q')));
-        if !pair || !open || after_q {
-            continue;
+        let next = i + second.len_utf8();
+        if old_style_tone(text, i, second) {
+            if let Some((a, b)) = move_tone(char::from(bytes[i - 1]), second) {
+                out.push_str(&text[copied..i - 1]);
+                out.push(a);
+                out.push(b);
+                copied = next;
+            }
         }
-        let mut marks: Vec<char> = second.nfd().skip(1).collect();
-        let Some(t) = marks
-            .iter()
-            .position(|m| matches!(m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'))
-        else {
-            continue;
-        };
-        let tone = marks.remove(t);
-        let new_first: String = [first, tone].into_iter().nfc().collect();
-        let new_second: String = second.nfd().take(1).chain(marks).nfc().collect();
-        if let (Some(a), Some(b)) = (single(&new_first), single(&new_second)) {
-            out.push_str(&text[copied..fi]);
-            out.push(a);
-            out.push(b);
-            copied = i + second.len_utf8();
-            prev = [Some((fi, a)), Some((i, b))];
-        }
+        i = next;
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// "oà" → ('ò', 'a'): the tone of the second vowel on the first, each still one character.
+fn move_tone(first: char, second: char) -> Option<(char, char)> {
+    let mut marks: Vec<char> = second.nfd().skip(1).collect();
+    let t = marks
+        .iter()
+        .position(|m| matches!(m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'))?;
+    let tone = marks.remove(t);
+    let new_first: String = [first, tone].into_iter().nfc().collect();
+    let new_second: String = second.nfd().take(1).chain(marks).nfc().collect();
+    Some((single(&new_first)?, single(&new_second)?))
 }
 
 fn single(s: &str) -> Option<char> {

@@ -157,24 +157,40 @@ impl Ruleset {
         }
 
         // Rules: the core pack, then each plugin's.
+        // Files compile in parallel (regex compilation is most of the load time); rules and
+        // problems are gathered in file order, so the result does not depend on the threads.
+        let mut files: Vec<(PathBuf, Option<usize>)> = toml_files(&rules_dir.join("core"))
+            .into_iter()
+            .map(|f| (f, None))
+            .collect();
+        for (pi, p) in plugins.iter().enumerate() {
+            files.extend(p.rule_files.iter().map(|f| (f.clone(), Some(pi))));
+        }
+        let loaded: Vec<(Vec<Rule>, Diagnostics)> = {
+            use rayon::prelude::*;
+            let (lexicon, catalog, plugins) = (&lexicon, &catalog, &plugins);
+            files
+                .par_iter()
+                .map(|(file, owner)| {
+                    let mut d = Diagnostics::default();
+                    let name = owner.map(|pi| plugins[pi].name.as_str());
+                    (rule::load_file(file, name, lexicon, catalog, &mut d), d)
+                })
+                .collect()
+        };
         let mut rules = Vec::new();
         let mut rule_plugin = Vec::new();
-        let core_dir = rules_dir.join("core");
-        for file in toml_files(&core_dir) {
-            for r in rule::load_file(&file, None, &lexicon, &catalog, &mut diags) {
-                rules.push(r);
-                rule_plugin.push(None);
-            }
+        for ((file_rules, d), (_, owner)) in loaded.into_iter().zip(&files) {
+            diags.extend(d);
+            rule_plugin.extend(std::iter::repeat_n(*owner, file_rules.len()));
+            rules.extend(file_rules);
         }
-        let core_ids: BTreeSet<String> = rules.iter().map(|r| r.id.clone()).collect();
-        for (pi, p) in plugins.iter().enumerate() {
-            for file in &p.rule_files {
-                for r in rule::load_file(file, Some(&p.name), &lexicon, &catalog, &mut diags) {
-                    rules.push(r);
-                    rule_plugin.push(Some(pi));
-                }
-            }
-        }
+        let core_ids: BTreeSet<String> = rules
+            .iter()
+            .zip(&rule_plugin)
+            .filter(|(_, owner)| owner.is_none())
+            .map(|(r, _)| r.id.clone())
+            .collect();
         // Ids are unique, except that a plugin may override a core rule by reusing its id.
         // Within one owner a duplicate is an error, and the later rule is dropped.
         let mut seen: BTreeMap<(String, Option<usize>), (PathBuf, usize)> = BTreeMap::new();
@@ -305,6 +321,8 @@ impl Ruleset {
         let triggers = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
+            // A full DFA: a few hundred patterns fit in little memory, and it scans fastest.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("trigger automaton builds");
         let mut folded: BTreeMap<String, Vec<Target>> = BTreeMap::new();

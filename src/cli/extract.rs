@@ -82,14 +82,26 @@ fn parse_encoding(name: &str) -> Result<Encoding, String> {
 }
 
 pub fn run(args: ExtractArgs) -> ExitStatus {
-    let Some(rs) = args.rules.load(args.quiet) else {
+    // The corpus is listed while the rules compile.
+    let (rs, (inputs, skipped)) = std::thread::scope(|scope| {
+        let listing = scope.spawn(|| {
+            if args.stdin_jsonl {
+                (vec![Input::StdinJsonl], Vec::new())
+            } else {
+                engine::collect_inputs(&args.paths)
+            }
+        });
+        let rs = args.rules.load(args.quiet);
+        (
+            rs,
+            listing.join().expect("listing the inputs does not panic"),
+        )
+    });
+    let Some(rs) = rs else {
         return ExitStatus::Error;
     };
-    let (inputs, skipped) = if args.stdin_jsonl {
-        (vec![Input::StdinJsonl], Vec::new())
-    } else {
-        engine::collect_inputs(&args.paths)
-    };
+    // Nothing to free at exit: the operating system takes the ruleset back at once.
+    let rs = &*Box::leak(Box::new(rs));
     let errors_as_records = args.errors_as_records || args.stdin_jsonl;
     if errors_as_records && args.format != Format::Jsonl {
         eprintln!("chiso: --errors-as-records needs --format jsonl");
@@ -150,7 +162,7 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     }
     opts.stop = Some(stop);
 
-    let mut out = match Output::open(&args, errors_as_records, &rs) {
+    let mut out = match Output::open(&args, errors_as_records, rs) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("chiso: {e}");
@@ -162,7 +174,7 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         opts.reuse = reuse.clone();
     }
     let summary = engine::run(
-        &rs,
+        rs,
         &inputs,
         &opts,
         &mut |e| out.handle(e, errors_as_records, streaming),
