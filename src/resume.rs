@@ -170,13 +170,13 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// A new output in `out` and `meta` (both empty), starting with `prelude` (a CSV header).
-    pub fn fresh(out: File, meta: File, header: &Header, prelude: &[u8]) -> io::Result<Journal> {
-        let mut j = Journal {
+    /// Nothing known yet of what `out` and `meta` hold.
+    fn empty(out: File, meta: File) -> Journal {
+        Journal {
             out,
             meta,
             prev: Vec::new(),
-            meta_at: vec![0],
+            meta_at: Vec::new(),
             cursor: 0,
             cut: None,
             pos: 0,
@@ -185,7 +185,12 @@ impl Journal {
             used: Vec::new(),
             written: HashSet::new(),
             kept: 0,
-        };
+        }
+    }
+
+    /// A new output in `out` and `meta` (both empty), starting with `prelude` (a CSV header).
+    pub fn fresh(out: File, meta: File, header: &Header, prelude: &[u8]) -> io::Result<Journal> {
+        let mut j = Journal::empty(out, meta);
         j.start(header, prelude)?;
         Ok(j)
     }
@@ -224,20 +229,7 @@ impl Journal {
         };
         let out = open(path)?;
         let meta = open(&meta_path(path))?;
-        let mut j = Journal {
-            out,
-            meta,
-            prev: Vec::new(),
-            meta_at: Vec::new(),
-            cursor: 0,
-            cut: None,
-            pos: 0,
-            pending_out: Vec::new(),
-            pending_meta: Vec::new(),
-            used: Vec::new(),
-            written: HashSet::new(),
-            kept: 0,
-        };
+        let mut j = Journal::empty(out, meta);
         let previous = j.check(header, prelude)?;
         let mut reuse = Reuse::default();
         match previous {
