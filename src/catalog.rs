@@ -45,6 +45,10 @@ pub struct Indicator {
     /// The text may give "x/y"; records then carry y as `total`.
     #[serde(default)]
     pub total: bool,
+    /// For a rate: the count indicator it is the share of. A percentage said right after a
+    /// figure of that count ("187 đồng chí, đạt 65,8%") is read as this rate.
+    #[serde(default)]
+    pub share_of: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -25,8 +25,36 @@ pub struct Explanation {
     pub dropped_by_guards: Vec<Dropped>,
     pub removed: Vec<Dropped>,
     pub scripts: Vec<ScriptReport>,
+    /// Every number of every sentence a reading's cue woke up, and what was made of it.
+    pub readings: Vec<SentenceReadings>,
     pub error: Option<String>,
     pub rule: Option<RuleReport>,
+}
+
+/// The numbers of one sentence, as the readings judged them.
+#[derive(Debug, Serialize)]
+pub struct SentenceReadings {
+    pub sentence: String,
+    pub mentions: Vec<MentionReport>,
+}
+
+/// One number: what it is, the readings weighed, and the verdict.
+#[derive(Debug, Serialize)]
+pub struct MentionReport {
+    pub quote: String,
+    pub shape: String,
+    pub noun: Option<String>,
+    /// "figure of new_party_members (0.83): …", "blocked: a plan …", "no reading held".
+    pub verdict: String,
+    pub weighed: Vec<WeighedReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WeighedReport {
+    pub reading: String,
+    pub score: f64,
+    pub evidence: Vec<String>,
+    pub failed: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -150,6 +178,18 @@ pub fn explain(rs: &Ruleset, doc: &Document, rule: Option<&str>) -> Result<Expla
             removed: s.removed,
         })
         .collect();
+    let readings = trace
+        .readings
+        .iter()
+        .filter(|(_, judged)| !judged.is_empty())
+        .map(|(range, judged)| SentenceReadings {
+            sentence: quote(range),
+            mentions: judged
+                .iter()
+                .map(|j| mention_report(rs, doc, j))
+                .collect(),
+        })
+        .collect();
     let rule = match rule {
         Some(id) => Some(why(rs, doc, id, &trace, &records, &applied)?),
         None => None,
@@ -169,9 +209,56 @@ pub fn explain(rs: &Ruleset, doc: &Document, rule: Option<&str>) -> Result<Expla
         dropped_by_guards,
         removed,
         scripts,
+        readings,
         error,
         rule,
     })
+}
+
+fn mention_report(rs: &Ruleset, doc: &Document, j: &crate::reading::Judged) -> MentionReport {
+    use crate::reading::Verdict;
+    let vocab = &rs.vocabulary;
+    let m = &j.mention;
+    let verdict = match &j.verdict {
+        Verdict::Figure {
+            reading,
+            value,
+            total,
+            confidence,
+            why,
+        } => {
+            let mut v = format_number(*value);
+            if let Some(t) = total {
+                v.push_str(&format!("/{}", format_number(*t)));
+            }
+            format!(
+                "figure: {} = {v} (confidence {confidence:.2}): {why}",
+                vocab.readings[*reading].indicator
+            )
+        }
+        Verdict::Blocked(why) => format!("not a figure: {why}"),
+        Verdict::Nothing => "not a figure: no reading held".to_string(),
+    };
+    MentionReport {
+        quote: doc.text[m.span.clone()].to_string(),
+        shape: m.shape.as_str().to_string(),
+        noun: j.noun.as_ref().map(|n| doc.text[n.range.clone()].to_string()),
+        verdict,
+        weighed: j
+            .weighed
+            .iter()
+            .map(|w| WeighedReport {
+                reading: vocab.readings[w.reading].id.clone(),
+                score: (w.score * 100.0).round() / 100.0,
+                evidence: w
+                    .evidence
+                    .iter()
+                    .map(|(what, weight)| format!("{what} ({weight:.2})"))
+                    .collect(),
+                failed: w.failed.clone(),
+            })
+            .collect(),
+    }
 }
 
 fn show(c: &Candidate) -> String {
@@ -529,6 +616,33 @@ pub fn render(e: &Explanation, color: bool) -> String {
                     "  {} review: removed or changed {}\n",
                     sc.script, sc.removed
                 )),
+            }
+        }
+    }
+    if !e.readings.is_empty() {
+        s.push_str("\nnumbers read (sentences with a cue word):\n");
+        for sr in &e.readings {
+            let short: String = sr.sentence.chars().take(160).collect();
+            let more = if sr.sentence.chars().count() > 160 { "…" } else { "" };
+            s.push_str(&format!("  «{short}{more}»\n"));
+            for m in &sr.mentions {
+                let noun = m.noun.as_deref().map_or(String::new(), |n| format!(" noun «{n}»"));
+                s.push_str(&format!("    {on}{}{off} ({}{noun}): {}\n", m.quote, m.shape, m.verdict));
+                for w in &m.weighed {
+                    // Readings that failed on the noun or the kind are noise: show the ones
+                    // that came close (got past their noun) and the ones that held.
+                    let close = w.failed.as_deref().is_none_or(|f| {
+                        !f.starts_with("it counts") && !f.starts_with("no noun") && !f.starts_with("it is about")
+                    });
+                    if !close {
+                        continue;
+                    }
+                    let ev = if w.evidence.is_empty() { String::new() } else { format!(" [{}]", w.evidence.join("; ")) };
+                    match &w.failed {
+                        None => s.push_str(&format!("      {} held, score {:.2}{ev}\n", w.reading, w.score)),
+                        Some(f) => s.push_str(&format!("      {} failed: {f}{ev}\n", w.reading)),
+                    }
+                }
             }
         }
     }

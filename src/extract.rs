@@ -36,6 +36,8 @@ pub struct Trace {
     pub removed: Vec<(Candidate, String)>,
     /// What each script did.
     pub scripts: Vec<ScriptRun>,
+    /// Every woken sentence's numbers, as the readings judged them.
+    pub readings: Vec<(std::ops::Range<usize>, Vec<crate::reading::Judged>)>,
 }
 
 /// One script call on a document.
@@ -84,6 +86,7 @@ pub fn extract_traced(
     let sentences = doc.sentences();
     let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut scripts: BTreeSet<usize> = BTreeSet::new();
+    let mut reading_sentences: BTreeSet<usize> = BTreeSet::new();
     let mut wake = |target: Target,
                     sentence: Option<usize>,
                     pairs: &mut BTreeSet<(usize, usize)>| match target {
@@ -96,13 +99,18 @@ pub fn extract_traced(
         Target::Script(s) => {
             scripts.insert(s);
         }
+        Target::Reading => {
+            if let Some(s) = sentence {
+                reading_sentences.insert(s);
+            }
+        }
     };
     for (at, targets) in hits {
         let si = sentences.partition_point(|s| s.end <= at);
         let in_sentence = sentences.get(si).is_some_and(|s| s.start <= at);
         for &t in targets {
             match t {
-                Target::Rule(_) if !in_sentence => {}
+                Target::Rule(_) | Target::Reading if !in_sentence => {}
                 t => wake(t, Some(si), &mut pairs),
             }
         }
@@ -168,6 +176,27 @@ pub fn extract_traced(
                 t.dropped.push((rs.rules[ri].id.clone(), span, why));
             }
         }
+    }
+
+    // 3b. Readings: every number of a sentence that holds a cue word, judged against the
+    //     catalogue's vocabulary. Where a rule claimed the number, settling keeps the rule's.
+    if !reading_sentences.is_empty() {
+        let sentences: Vec<usize> = reading_sentences.into_iter().collect();
+        let plugin_applies = |name: &str| {
+            rs.plugins
+                .iter()
+                .position(|p| p.name == name)
+                .is_some_and(&applies)
+        };
+        let trace_readings = trace.as_deref_mut().map(|t| &mut t.readings);
+        candidates.extend(crate::reading::read(
+            &rs.vocabulary,
+            &rs.catalog,
+            doc,
+            &sentences,
+            &plugin_applies,
+            trace_readings,
+        ));
     }
 
     // 4. Scripts of applying plugins: extract, then review, in plugin order.
@@ -294,6 +323,7 @@ pub fn extract_traced(
                 .or_else(|| primary.clone())
                 .unwrap_or_else(|| "core".into()),
             rule: c.rule,
+            confidence: c.confidence,
             locality_source,
             source_span: [doc.source_offset(start), doc.source_offset(end)],
         });

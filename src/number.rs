@@ -137,7 +137,14 @@ macro_rules! pat_link {
         concat!(r"(?:linh(?-u:\b)|lẻ(?-u:\B))\s+", pat_digit!())
     };
 }
-/// 10..=99 written with a tens word.
+/// The units that may follow a tens digit said without `mươi` (`chín lăm` = 95, `hai mốt` =
+/// 21, `ba tư` = 34): only the spoken forms that cannot be a digit of their own.
+macro_rules! pat_spoken_unit {
+    () => {
+        r"(?:(?:lăm|nhăm|mốt)(?-u:\b)|tư(?-u:\B))"
+    };
+}
+/// 10..=99 written with a tens word, or spoken without it (`chín lăm`).
 macro_rules! pat_tens {
     () => {
         concat!(
@@ -147,8 +154,17 @@ macro_rules! pat_tens {
             pat_digit!(),
             r"\s+(?:mươi(?-u:\b)(?:\s+",
             pat_unit!(),
-            r")?|chục(?-u:\b)))"
+            r")?|chục(?-u:\b)|",
+            pat_spoken_unit!(),
+            "))"
         )
+    };
+}
+/// A tens digit said alone after `trăm` (`một trăm hai` = 120, `năm trăm tư` = 540,
+/// `một trăm mốt` = 110). Not `năm` (`một trăm năm` is "a hundred years") nor `một`.
+macro_rules! pat_spoken_tens {
+    () => {
+        r"(?:(?:mốt|hai|ba|bốn|sáu|bảy|bẩy|tám|chín)(?-u:\b)|tư(?-u:\B))"
     };
 }
 /// A hundreds group: `hai trăm`, `một trăm linh năm`, `ba trăm hai mươi`, `một trăm rưỡi`.
@@ -160,7 +176,9 @@ macro_rules! pat_hundreds {
             pat_link!(),
             "|",
             pat_tens!(),
-            r"|rưỡi(?-u:\b)))?"
+            r"|rưỡi(?-u:\b)|",
+            pat_spoken_tens!(),
+            "))?"
         )
     };
 }
@@ -236,7 +254,7 @@ macro_rules! pat_word_number {
             pat_hundreds!(),
             "|",
             pat_tens!(),
-            r"))?)?|không(?-u:\b))"
+            r"))?)?|không(?-u:\b)|trăm(?-u:\b))"
         )
     };
 }
@@ -484,15 +502,36 @@ fn evaluate(text: &str) -> Option<Dec> {
     let mut pending = 0u8; // a digit word waiting for mươi/trăm/a scale
     let mut last_scale: Option<i32> = None;
     let mut prev: Option<Tok> = None;
-    for word in text.split_whitespace() {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
         let tok = token(word)?;
+        let next = words.get(i + 1).and_then(|w| token(w));
         match tok {
             Tok::Num(d) => group = d,
+            // A digit right after a digit is the unit of tens said without `mươi`
+            // (`chín lăm` = 95); the grammar allows that only for lăm, nhăm, mốt and tư.
+            Tok::Digit(d) if matches!(prev, Some(Tok::Digit(_))) => {
+                group = group.plus(Dec::int(u128::from(pending) * 10))?;
+                pending = d;
+            }
+            // A digit alone after `trăm`, ending the group, is its tens (`một trăm hai` = 120).
+            Tok::Digit(d)
+                if matches!(prev, Some(Tok::Hundred))
+                    && !matches!(next, Some(Tok::Tens | Tok::Digit(_))) =>
+            {
+                group = group.plus(Dec::int(u128::from(d) * 10))?;
+            }
             Tok::Digit(d) => pending = d,
             Tok::Ten => group = group.plus(Dec::int(10))?,
             Tok::Tens | Tok::Hundred => {
                 let unit = if matches!(tok, Tok::Tens) { 10 } else { 100 };
-                group = group.plus(Dec::int(u128::from(pending) * unit))?;
+                // `trăm` alone ("gần trăm hội nghị") is one hundred.
+                let count = if prev.is_none() && matches!(tok, Tok::Hundred) {
+                    1
+                } else {
+                    pending
+                };
+                group = group.plus(Dec::int(u128::from(count) * unit))?;
                 pending = 0;
             }
             Tok::Link => {}
@@ -580,6 +619,18 @@ fn is_glued(text: &str, start: usize, end: usize) -> bool {
     (joiner(before.next()) && word(before.next())) || (joiner(after.next()) && word(after.next()))
 }
 
+/// Whether the number `number` found at `start` of `text` is not a figure but a vague amount
+/// or part of a word: a bare `trăm` after `hàng`, `vài`, `mấy`, `dăm` ("hàng trăm" = hundreds)
+/// or in `phần trăm` (per cent).
+pub fn is_vague(text: &str, start: usize, number: &str) -> bool {
+    if !number.trim().eq_ignore_ascii_case("trăm") && number.trim() != "Trăm" {
+        return false;
+    }
+    let before = text[..start].trim_end().to_lowercase();
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    matches!(word, "hàng" | "vài" | "mấy" | "dăm" | "phần" | "hằng")
+}
+
 /// Combine a before-qualifier (wins unless neutral) with one found after the number.
 fn combine(before: Option<regex::Match>, text: &str) -> Qualifier {
     match before.map(|m| before_qualifier(m.as_str())) {
@@ -600,7 +651,7 @@ fn combine(before: Option<regex::Match>, text: &str) -> Qualifier {
 pub fn parse_quantity(text: &str) -> Option<Quantity> {
     QUANTITY.captures_iter(text).find_map(|caps| {
         let num = caps.get(2)?;
-        if is_glued(text, num.start(), num.end()) {
+        if is_glued(text, num.start(), num.end()) || is_vague(text, num.start(), num.as_str()) {
             return None;
         }
         Some(Quantity {
@@ -852,6 +903,19 @@ mod tests {
         ("không trăm linh một", 1.0),
         ("một triệu linh năm nghìn", 1_005_000.0),
         ("hai  mươi   mốt", 21.0),
+        // Spoken forms that drop the tens word, and a bare `trăm`.
+        ("một trăm hai", 120.0),
+        ("năm trăm tư", 540.0),
+        ("một trăm mốt", 110.0),
+        ("một ngàn chín lăm", 1_095.0),
+        ("chín lăm", 95.0),
+        ("hai mốt", 21.0),
+        ("ba tư", 34.0),
+        ("bảy trăm rưỡi", 750.0),
+        ("hai trăm tám", 280.0),
+        ("trăm", 100.0),
+        ("một trăm hai mươi", 120.0),
+        ("một trăm linh hai", 102.0),
     ];
 
     const REJECTS: &[&str] = &[
@@ -860,7 +924,6 @@ mod tests {
         "abc",
         "2020-2025",
         "28-NQ/TU",
-        "trăm",
         "nghìn",
         "tỷ",
         "chục",
@@ -872,6 +935,8 @@ mod tests {
         "tư",
         "lăm",
         "hai ba",
+        "một trăm năm",
+        "một mươi năm",
         "hai mươi năm",
         "mười năm",
         "một nghìn năm",
@@ -1115,7 +1180,9 @@ mod tests {
         };
         assert_eq!(all("2020-2025"), ["2020", "2025"]);
         assert_eq!(all("m2 khai thai Q1 tưởng"), Vec::<String>::new());
-        assert_eq!(all("hàng trăm, hàng nghìn, vài chục"), Vec::<String>::new());
+        // A bare `trăm` is a number ("gần trăm hội nghị"); whether "hàng trăm" is a figure is
+        // for the mention finder to say (it is not: vague).
+        assert_eq!(all("hàng trăm, hàng nghìn, vài chục"), ["trăm"]);
         assert_eq!(all("năm 2023 có hai nghìn"), ["năm", "2023", "hai nghìn"]);
         // Word edges next to non-ASCII letters.
         assert_eq!(all("hai mươi tư người"), ["hai mươi tư"]);

@@ -18,7 +18,7 @@ pub enum Format {
     Table,
 }
 
-pub const CSV_HEADER: [&str; 17] = [
+pub const CSV_HEADER: [&str; 18] = [
     "doc",
     "indicator",
     "value",
@@ -35,6 +35,7 @@ pub const CSV_HEADER: [&str; 17] = [
     "quote",
     "plugin",
     "rule",
+    "confidence",
     "locality_source",
 ];
 
@@ -44,7 +45,7 @@ pub struct RecordWriter<W: Write> {
     out: W,
     started: bool,
     bom: bool,
-    table: Vec<[String; 8]>,
+    table: Vec<[String; 9]>,
     buf: Vec<u8>,
 }
 
@@ -182,15 +183,17 @@ fn csv_row(r: &Record) -> Vec<String> {
         r.quote.clone(),
         r.plugin.clone(),
         r.rule.clone(),
+        format!("{:.2}", r.confidence),
         r.locality_source.reason.clone(),
     ]
 }
 
-const TABLE_HEADER: [&str; 8] = [
+const TABLE_HEADER: [&str; 9] = [
     "doc",
     "indicator",
     "value",
     "qualifier",
+    "conf",
     "period",
     "locality",
     "quote",
@@ -198,7 +201,7 @@ const TABLE_HEADER: [&str; 8] = [
 ];
 const QUOTE_WIDTH: usize = 60;
 
-fn table_row(r: &Record) -> [String; 8] {
+fn table_row(r: &Record) -> [String; 9] {
     let mut value = format_number(r.value);
     if let Some(t) = r.total {
         value = format!("{value}/{}", format_number(t));
@@ -235,6 +238,7 @@ fn table_row(r: &Record) -> [String; 8] {
         r.indicator.clone(),
         value,
         r.qualifier.as_str().to_string(),
+        format!("{:.2}", r.confidence),
         period,
         locality,
         quote,
@@ -242,7 +246,7 @@ fn table_row(r: &Record) -> [String; 8] {
     ]
 }
 
-fn write_table<W: Write>(out: &mut W, rows: &[[String; 8]]) -> io::Result<()> {
+fn write_table<W: Write>(out: &mut W, rows: &[[String; 9]]) -> io::Result<()> {
     let mut widths: Vec<usize> = TABLE_HEADER.iter().map(|h| h.width()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -37,7 +37,10 @@ pub struct Record {
     pub span: [usize; 2],
     pub quote: String,
     pub plugin: String,
+    /// The rule or reading that found the figure.
     pub rule: String,
+    /// How sure chiso is of the figure, 0–1 (how the evidence lined up; see the README).
+    pub confidence: f64,
     /// Where `locality` came from: a reason, and the words of the text it rests on.
     pub locality_source: LocalitySourceOut,
     /// `span` in the text as decoded, before normalisation (the same unless normalising

@@ -30,6 +30,8 @@ pub struct LoadOptions {
 pub enum Target {
     Rule(usize),
     Script(usize),
+    /// A sentence with a reading's cue word: its numbers are judged.
+    Reading,
 }
 
 pub struct Ruleset {
@@ -42,6 +44,8 @@ pub struct Ruleset {
     pub plugins: Vec<Plugin>,
     pub scripts: Vec<Script>,
     pub host: ScriptHost,
+    /// The readings' vocabulary: nouns, cues and blockers of every indicator.
+    pub vocabulary: Arc<crate::reading::Vocabulary>,
     /// Vietnam's administrative units (`rules/gazetteer/units.tsv`), when present.
     pub gazetteer: Option<Arc<crate::gazetteer::Gazetteer>>,
     /// Warnings found while loading (errors stop the load).
@@ -240,6 +244,14 @@ impl Ruleset {
             suppressed.push(set);
         }
 
+        let plugin_dirs: Vec<(String, PathBuf)> =
+            plugins.iter().map(|p| (p.name.clone(), p.dir.clone())).collect();
+        let vocabulary = Arc::new(crate::reading::Vocabulary::compile(
+            &crate::reading::vocab::files(&rules_dir, &plugin_dirs),
+            &catalog,
+            &lexicon,
+            &mut diags,
+        ));
         let catalog = Arc::new(catalog);
         let lexicon = Arc::new(lexicon);
         let host = ScriptHost::new(lexicon.clone(), catalog.clone());
@@ -287,6 +299,10 @@ impl Ruleset {
                     .or_default()
                     .push(target);
             }
+        }
+        // The readings' anchors are already lower-case and normalised.
+        for a in &vocabulary.anchors {
+            words.entry(a.clone()).or_default().push(Target::Reading);
         }
         // The automaton runs on the text itself, not on a lower-cased copy: each trigger is
         // looked for lower-case, Capitalised, Title Case and UPPER CASE (ASCII letters match in
@@ -354,6 +370,7 @@ impl Ruleset {
             plugins,
             scripts,
             host,
+            vocabulary,
             gazetteer,
             warnings: Diagnostics::default(),
             suppressed,

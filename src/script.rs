@@ -41,6 +41,9 @@ use crate::rule::Candidate;
 pub const MAX_OPERATIONS: u64 = 2_000_000;
 pub const OPERATIONS_PER_CHAR: u64 = 20;
 
+/// The confidence of a figure a script emits without saying its own (`confidence: 0.7`).
+pub const SCRIPT_CONFIDENCE: f64 = 0.8;
+
 /// The shared, sandboxed engine.
 pub struct ScriptHost {
     engine: Engine,
@@ -392,6 +395,8 @@ impl ScriptHost {
             priority: get_num(map, "priority")?.map_or(0, |p| p as i32),
             locality,
             period,
+            confidence: get_num(map, "confidence")?
+                .map_or(SCRIPT_CONFIDENCE, |c| c.clamp(0.0, 1.0)),
         })
     }
 }
@@ -498,6 +503,7 @@ fn candidate_to_map(c: &Candidate, doc: &Document, ix: &mut CharIndex) -> Dynami
         c.plugin.clone().map_or(Dynamic::UNIT, Into::into),
     );
     m.insert("priority".into(), (c.priority as i64).into());
+    m.insert("confidence".into(), Dynamic::from_float(c.confidence));
     if let Some(l) = &c.locality {
         let mut lm = Map::new();
         for (k, v) in [

@@ -1,14 +1,16 @@
-//! `chiso test`: every rule's examples and every plugin fixture; failures as expected-vs-got.
+//! `chiso test`: every rule's examples, every plugin fixture and every phrasebook entry;
+//! failures as expected-vs-got.
 
 use clap::Args;
 
-use chiso::fixtures;
+use chiso::{fixtures, phrasebook};
 
 use super::{ExitStatus, RuleArgs};
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Only rules whose id contains this, and fixtures whose plugin or file name contains it.
+    /// Only rules whose id contains this, fixtures whose plugin or file name contains it, and
+    /// phrasebook entries whose file name, text or expected indicator contains it.
     #[arg(long, value_name = "ID")]
     pub filter: Option<String>,
     /// Rewrite the selected fixtures' expectations with what chiso yields now (review the diff!).
@@ -80,6 +82,53 @@ pub fn run(args: TestArgs) -> ExitStatus {
             "     (if the new output is right: chiso test --update --filter {})\n",
             fx.plugin
         );
+    }
+    for file in phrasebook::files(&rs) {
+        let source = match std::fs::read_to_string(&file) {
+            Ok(s) => s,
+            Err(e) => {
+                failed += 1;
+                println!("FAIL phrasebook {}: {e}\n", file.display());
+                continue;
+            }
+        };
+        let entries = match phrasebook::parse(&file, &source) {
+            Ok(e) => e,
+            Err(diags) => {
+                failed += diags.errors().count();
+                for d in diags.errors() {
+                    println!("FAIL phrasebook {d}\n");
+                }
+                continue;
+            }
+        };
+        let name = file.display().to_string();
+        for entry in entries.iter().filter(|e| {
+            selected(&name)
+                || selected(&e.text)
+                || e.expect.iter().any(|x| selected(&x.indicator))
+        }) {
+            match phrasebook::check(&rs, entry) {
+                None => passed += 1,
+                Some(f) => {
+                    failed += 1;
+                    println!("FAIL phrasebook {}:{}", name, entry.line);
+                    for line in entry.text.lines() {
+                        println!("     text:     {line}");
+                    }
+                    if let Some(e) = &f.error {
+                        println!("     error:    {e}");
+                    }
+                    for m in &f.missing {
+                        println!("     expected, not found: {m}");
+                    }
+                    for u in &f.unexpected {
+                        println!("     found, not expected: {u}");
+                    }
+                    println!();
+                }
+            }
+        }
     }
     println!("result: {passed} passed, {failed} failed");
     if failed > 0 {

@@ -232,7 +232,13 @@ pub struct Candidate {
     /// Set by scripts that know better than the document-level context.
     pub locality: Option<crate::record::Locality>,
     pub period: Option<crate::record::Period>,
+    /// How sure the figure is, 0–1: from how the evidence lined up for a reading; a rule's
+    /// explicit pattern gives [`RULE_CONFIDENCE`].
+    pub confidence: f64,
 }
+
+/// The confidence of a figure a pattern rule found.
+pub const RULE_CONFIDENCE: f64 = 0.9;
 
 /// Why a match was not kept: the guard that dropped it (for `explain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,6 +329,7 @@ impl Rule {
                 priority: self.priority,
                 locality: None,
                 period: None,
+                confidence: RULE_CONFIDENCE,
             });
         }
     }

@@ -1,0 +1,836 @@
+//! Judging mentions: which indicator, if any, a number is a figure of.
+//!
+//! For each mention of a sentence the judge looks at
+//! - its **noun**: the vocabulary phrase right after it ("172 ĐV", "4/19 xã"), past
+//!   classifiers ("lượt");
+//! - its **stretch**: the words between the neighbouring numbers, inside its `;` segment, where
+//!   its own cues are; numbers in a list ("kết nạp 98 đảng viên, Ninh Giang 87 đảng viên")
+//!   are chained, so an item without a verb of its own takes its neighbour's;
+//! - the built-in **blockers**: identifiers and ordinals, plans (unless a result word follows
+//!   the plan word), changes, shares of a plan, parts of a figure ("trong đó …", a
+//!   parenthesis after a figure);
+//! - every **reading** of the vocabulary: its noun, cue groups (each found in its scope) and
+//!   blockers. A reading holds when its noun and all its groups are found and no blocker is;
+//!   its score adds the evidence, nearer words weighing more. The best reading wins.
+//!
+//! Every step is recorded, so `chiso explain` can say why a number became a figure or not.
+
+use std::cell::OnceCell;
+use std::ops::Range;
+
+use crate::catalog::{Catalog, Kind};
+
+use super::mention::{self, Mention, Shape};
+use super::vocab::{Hit, Scope, Vocabulary};
+
+/// How far (bytes) a mention's stretch reaches on each side at most.
+const REACH: usize = 220;
+/// At most this many words between two numbers for them to be items of one list.
+const LIST_GAP_WORDS: usize = 5;
+/// How far (bytes) `prev` and `next` words may be from the number.
+const TIGHT: usize = 24;
+
+/// What the judge made of one mention.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub mention: Mention,
+    /// The noun right after the number, as the vocabulary knows it.
+    pub noun: Option<Hit>,
+    /// The mention's own stretch of the sentence.
+    pub window: Range<usize>,
+    /// Every reading weighed, with its evidence or why it did not hold.
+    pub weighed: Vec<Weighed>,
+    pub verdict: Verdict,
+}
+
+/// The outcome for one mention.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A figure of a reading's indicator.
+    Figure {
+        reading: usize,
+        value: f64,
+        total: Option<f64>,
+        confidence: f64,
+        /// Why this reading won (over the runner-up, if any).
+        why: String,
+    },
+    /// A built-in blocker ruled out every reading.
+    Blocked(String),
+    /// No reading held.
+    Nothing,
+}
+
+/// One reading weighed for a mention.
+#[derive(Debug, Clone)]
+pub struct Weighed {
+    pub reading: usize,
+    pub score: f64,
+    /// What held, with its weight: ("noun «ĐV»", 1.0), ("near «kết nạp», 9 bytes before", 0.97).
+    pub evidence: Vec<(String, f64)>,
+    /// Why it did not hold.
+    pub failed: Option<String>,
+}
+
+/// Wider scopes than the sentence, computed once per document when first needed.
+pub struct Wide<'a> {
+    vocab: &'a Vocabulary,
+    text: &'a str,
+    hits: OnceCell<Vec<Hit>>,
+    paragraphs: OnceCell<Vec<Range<usize>>>,
+}
+
+impl<'a> Wide<'a> {
+    pub fn new(vocab: &'a Vocabulary, text: &'a str) -> Self {
+        Wide {
+            vocab,
+            text,
+            hits: OnceCell::new(),
+            paragraphs: OnceCell::new(),
+        }
+    }
+
+    fn all(&self) -> &[Hit] {
+        self.hits
+            .get_or_init(|| self.vocab.hits(self.text, 0..self.text.len()))
+    }
+
+    fn paragraph(&self, at: usize) -> Range<usize> {
+        let paras = self.paragraphs.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for line in self.text.split_inclusive('\n') {
+                out.push(start..start + line.len());
+                start += line.len();
+            }
+            out
+        });
+        let i = paras.partition_point(|p| p.end <= at);
+        paras.get(i).cloned().unwrap_or(0..self.text.len())
+    }
+}
+
+/// The judge's view of one sentence.
+struct Sentence<'a> {
+    vocab: &'a Vocabulary,
+    text: &'a str,
+    range: Range<usize>,
+    hits: Vec<Hit>,
+}
+
+impl Sentence<'_> {
+    /// Hits of `group` inside `r`.
+    fn in_range(&self, group: usize, r: Range<usize>) -> impl Iterator<Item = &Hit> {
+        self.hits.iter().filter(move |h| {
+            h.range.start >= r.start && h.range.end <= r.end && self.vocab.in_group(h.phrase, group)
+        })
+    }
+
+    /// Whether a negation word stands right before `at` ("chưa là đảng viên").
+    fn negated(&self, at: usize) -> bool {
+        let neg = self.vocab.sets.negation;
+        self.hits.iter().any(|h| {
+            h.range.end <= at
+                && at - h.range.end <= 14
+                && self.vocab.in_group(h.phrase, neg)
+                && !self.text[h.range.end..at].contains([',', ';', '.', ':'])
+        })
+    }
+
+    fn quote(&self, h: &Hit) -> &str {
+        &self.text[h.range.clone()]
+    }
+}
+
+/// Judge every mention of `sentence` (a byte range of `text`). `applies` says whether a
+/// plugin's readings count for this document; `previous` is the judged mentions of the
+/// sentence just before, for parts announced at a sentence's start ("Trong đó, 74 …").
+pub fn judge_sentence(
+    vocab: &Vocabulary,
+    catalog: &Catalog,
+    text: &str,
+    sentence: Range<usize>,
+    wide: &Wide,
+    applies: &dyn Fn(&str) -> bool,
+    previous: &[Judged],
+) -> Vec<Judged> {
+    let found = mention::find(text, sentence.clone());
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let s = Sentence {
+        vocab,
+        text,
+        range: sentence.clone(),
+        hits: vocab.hits(text, sentence.clone()),
+    };
+    let sets = &vocab.sets;
+    // Names, ordinals and dates ("Nghị quyết số 28", "năm 2022", "khóa 15") are not figures,
+    // and do not cut the stretches of the numbers around them either.
+    let mut named: Vec<Judged> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(found.len());
+    for m in found {
+        let right_before = |h: &&Hit| {
+            h.range.end <= m.span.start && text[h.range.end..m.span.start].trim().is_empty()
+        };
+        match s.in_range(sets.identifier_before, sentence.start..m.span.start).find(right_before) {
+            Some(h) => named.push(Judged {
+                verdict: Verdict::Blocked(format!(
+                    "a name, ordinal or date: «{} {}»",
+                    s.quote(h),
+                    &text[m.value_span.clone()]
+                )),
+                noun: None,
+                window: m.span.clone(),
+                weighed: Vec::new(),
+                mention: m,
+            }),
+            None => mentions.push(m),
+        }
+    }
+    if mentions.is_empty() {
+        return named;
+    }
+
+    // Nouns, and where each mention's stretch ends.
+    let nouns: Vec<Option<Hit>> = mentions.iter().map(|m| noun_of(&s, m)).collect();
+    let noun_end = |i: usize| nouns[i].as_ref().map_or(mentions[i].span.end, |h| h.range.end);
+    let semis: Vec<usize> = text[sentence.clone()]
+        .match_indices(';')
+        .map(|(i, _)| sentence.start + i)
+        .collect();
+    let segment = |at: usize| -> Range<usize> {
+        let start = semis.iter().rev().find(|&&p| p < at).map_or(sentence.start, |p| p + 1);
+        let end = semis.iter().find(|&&p| p >= at).copied().unwrap_or(sentence.end);
+        start..end
+    };
+    let windows: Vec<Range<usize>> = (0..mentions.len())
+        .map(|i| {
+            let m = &mentions[i];
+            let seg = segment(m.span.start);
+            let mut start = seg.start.max(m.span.start.saturating_sub(REACH));
+            if i > 0 {
+                // The number before and its unit end this stretch; its noun stays in view
+                // ("412/425 cán bộ, công chức cấp xã đạt chuẩn (96,9%)").
+                start = start.max(mentions[i - 1].span.end);
+            }
+            let mut end = seg.end.min(noun_end(i) + REACH);
+            if let Some(n) = mentions.get(i + 1) {
+                end = end.min(n.span.start);
+            }
+            let end = end.max(noun_end(i));
+            floor_char(text, start.min(m.span.start))..ceil_char(text, end)
+        })
+        .collect();
+    // Items of one list: a short gap with a separator, no part-of word, no digits.
+    let chained: Vec<bool> = (0..mentions.len())
+        .map(|i| {
+            if i == 0 {
+                return false;
+            }
+            let gap_range = noun_end(i - 1)..mentions[i].span.start;
+            if gap_range.start > gap_range.end {
+                return false;
+            }
+            let gap = &text[gap_range.clone()];
+            let words = gap.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
+            let separated = gap.contains([',', ';', '(']) || gap.split_whitespace().any(|w| w == "và");
+            let part = s.in_range(sets.subcount, gap_range.clone()).next().is_some();
+            // Another noun between them ("nữ chiếm 17,3%, cán bộ trẻ chiếm 9,6%") means the
+            // second number is about something else.
+            let noun_between = s.hits.iter().any(|h| {
+                h.range.start >= gap_range.start && h.range.end <= gap_range.end && vocab.is_noun(h.phrase)
+            });
+            words <= LIST_GAP_WORDS
+                && !noun_between
+                && separated
+                && !part
+                && !gap.contains('.')
+                && !gap.chars().any(|c| c.is_ascii_digit())
+        })
+        .collect();
+
+    let mut out: Vec<Judged> = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.iter().enumerate() {
+        let window = windows[i].clone();
+        let ne = noun_end(i);
+        let mut j = Judged {
+            mention: m.clone(),
+            noun: nouns[i].clone(),
+            window: window.clone(),
+            weighed: Vec::new(),
+            verdict: Verdict::Nothing,
+        };
+        if let Some(why) = blocked(&s, m, i, &mentions, &nouns, ne, &window, &segment) {
+            j.verdict = Verdict::Blocked(why);
+            out.push(j);
+            continue;
+        }
+        // A number right after "trong đó" with no noun of its own counts the same things as
+        // the figure before it: "108 trưởng thôn, trong đó 77 là đảng viên" (77 of 108).
+        let inherited = if nouns[i].is_none() && i > 0 {
+            let gap = noun_end(i - 1)..m.span.start;
+            let part = gap.start <= gap.end && s.in_range(sets.subcount, gap.clone()).next().is_some();
+            match (&nouns[i - 1], part) {
+                (Some(h), true) if mentions[i - 1].value >= m.value => {
+                    Some((h.clone(), mentions[i - 1].value))
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let ctx = Ctx {
+            s: &s,
+            wide,
+            mentions: &mentions,
+            windows: &windows,
+            chained: &chained,
+            nouns: &nouns,
+            i,
+            noun_end: ne,
+        };
+        for (ri, r) in vocab.readings.iter().enumerate() {
+            if !kind_fits(r.kind, m.shape) {
+                continue;
+            }
+            if r.plugin.as_deref().is_some_and(|p| !applies(p)) {
+                continue;
+            }
+            j.weighed.push(weigh(&ctx, ri, inherited.as_ref()));
+        }
+        j.verdict = decide(vocab, &j.weighed, m, inherited.as_ref().map(|x| x.1));
+        out.push(j);
+    }
+
+    // A share right after a count ("187 đồng chí, đạt 65,8%"; "2.745 xã (30,76%)") is the
+    // share of what the count counts, when the catalogue has such a share.
+    for i in 1..out.len() {
+        if out[i].mention.shape != Shape::Percent || !matches!(out[i].verdict, Verdict::Nothing) {
+            continue;
+        }
+        let prev = &out[i - 1];
+        let Verdict::Figure { reading, confidence, .. } = prev.verdict else {
+            continue;
+        };
+        let gap = &text[prev.noun.as_ref().map_or(prev.mention.span.end, |h| h.range.end)
+            ..out[i].mention.span.start];
+        if !is_share_gap(gap) {
+            continue;
+        }
+        let count = &vocab.readings[reading].indicator;
+        let share = catalog.iter().find(|ind| ind.share_of.as_deref() == Some(&**count));
+        if let Some(rate) = share {
+            if let Some(ri) = vocab.readings.iter().position(|r| *r.indicator == *rate.id) {
+                let value = out[i].mention.value;
+                out[i].verdict = Verdict::Figure {
+                    reading: ri,
+                    value,
+                    total: None,
+                    confidence: round2(confidence * 0.9),
+                    why: format!("the share of the {count} figure just before"),
+                };
+            }
+        }
+    }
+
+    // Parts: a figure after "trong đó" (or a sentence opening with it), or a later item of
+    // the list it opens ("gồm 14 đảng bộ xã và 47 đảng bộ, chi bộ cơ sở"), whose indicator a
+    // figure before it already has, is a part of that figure, not a figure of its own. A
+    // place named in front of it ("trong đó huyện A kết nạp 98") makes it that place's own.
+    let mut part_word: Vec<Option<Hit>> = vec![None; out.len()];
+    for i in 0..out.len() {
+        let from = if i == 0 {
+            sentence.start
+        } else {
+            out[i - 1].noun.as_ref().map_or(out[i - 1].mention.span.end, |h| h.range.end)
+        };
+        let to = out[i].mention.span.start;
+        part_word[i] = if from <= to {
+            s.in_range(sets.subcount, from..to).next().cloned()
+        } else {
+            None
+        };
+        if part_word[i].is_none() && i > 0 && chained[i] {
+            part_word[i] = part_word[i - 1].clone();
+        }
+        if let Some(w) = &part_word[i] {
+            if names_a_place(&text[w.range.end.max(from)..to]) {
+                part_word[i] = None;
+            }
+        }
+    }
+    for i in 0..out.len() {
+        let Verdict::Figure { reading, .. } = out[i].verdict else {
+            continue;
+        };
+        if out[i].mention.list_item.is_some() {
+            continue;
+        }
+        let indicator = &vocab.readings[reading].indicator;
+        let Some(word) = part_word[i].clone() else {
+            continue;
+        };
+        let same = |j: &Judged| match j.verdict {
+            Verdict::Figure { reading: r, value, .. } => {
+                vocab.readings[r].indicator == *indicator && value >= out[i].mention.value
+            }
+            _ => false,
+        };
+        let opens = word.range.start - sentence.start <= 12;
+        let parent = out[..i].iter().any(same) || (opens && previous.iter().any(same));
+        if parent {
+            out[i].verdict = Verdict::Blocked(format!(
+                "a part («{}») of a {indicator} figure said just before",
+                s.quote(&word)
+            ));
+        }
+    }
+    if !named.is_empty() {
+        out.extend(named);
+        out.sort_by_key(|j| j.mention.span.start);
+    }
+    out
+}
+
+/// Whether the words between a part word and its number name a place of their own ("thị xã
+/// Kinh Môn kết nạp", "huyện Ninh Giang"): then the figure is that place's, not a part.
+fn names_a_place(between: &str) -> bool {
+    const UNITS: [&str; 9] = [
+        "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn", "tỉnh", "TP",
+    ];
+    let words: Vec<&str> = between.split_whitespace().collect();
+    // A unit word followed by a capitalised name: "thị xã Kinh Môn".
+    let unit = words.windows(2).any(|w| {
+        UNITS.iter().any(|u| u.eq_ignore_ascii_case(w[0]) || w[0].to_lowercase() == *u)
+            && w[1].chars().next().is_some_and(char::is_uppercase)
+    }) || words.windows(3).any(|w| {
+        UNITS.contains(&format!("{} {}", w[0], w[1]).to_lowercase().as_str())
+            && w[2].chars().next().is_some_and(char::is_uppercase)
+    });
+    // A capitalised name right before the number: "Ninh Giang 87 đảng viên".
+    let name_last = words
+        .last()
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    unit || name_last
+}
+
+/// The built-in blockers, in order. `None` when the mention may be a figure.
+#[allow(clippy::too_many_arguments)]
+fn blocked(
+    s: &Sentence,
+    m: &Mention,
+    i: usize,
+    mentions: &[Mention],
+    nouns: &[Option<Hit>],
+    noun_end: usize,
+    window: &Range<usize>,
+    segment: &dyn Fn(usize) -> Range<usize>,
+) -> Option<String> {
+    let sets = &s.vocab.sets;
+    let text = s.text;
+    let right_before = |h: &Hit| h.range.end <= m.span.start && text[h.range.end..m.span.start].trim().is_empty();
+    let seg = segment(m.span.start);
+    // "tăng 12", "có thêm 9 xã".
+    if let Some(h) = s.in_range(sets.change_before, seg.start..m.span.start).find(|h| right_before(h)) {
+        return Some(format!("a change: «{}» before it", s.quote(h)));
+    }
+    // A plan word before it in its segment, unless a result word comes after the plan word.
+    let plan = s.in_range(sets.plan, seg.start..m.span.start).last();
+    if let Some(p) = plan {
+        let reset = s.in_range(sets.result, p.range.end..m.span.start).next().is_some();
+        if !reset {
+            return Some(format!("a plan or target: «{}» before it", s.quote(p)));
+        }
+    }
+    // "đạt 87,7% kế hoạch", "vượt 11,8% mục tiêu": a share of a plan (a count's own noun
+    // may be "chỉ tiêu").
+    if m.shape != Shape::Count || nouns[i].is_none() {
+        let near = noun_end..(noun_end + 16).min(window.end.max(noun_end));
+        if let Some(h) = s
+            .in_range(sets.plan_after, noun_end..window.end.max(noun_end))
+            .find(|h| h.range.start <= near.end && !text[noun_end..h.range.start].contains([',', ';', '(', ')', '.']))
+        {
+            return Some(format!("a share of a plan: «{}» after it", s.quote(h)));
+        }
+    }
+    // "12,8% so với cùng kỳ".
+    if let Some(h) = s
+        .in_range(sets.change_after, noun_end..window.end.max(noun_end))
+        .find(|h| h.range.start <= noun_end + 12)
+    {
+        return Some(format!("a change: «{}» after it", s.quote(h)));
+    }
+    // "(21 đảng viên ở khu dân cư, 39 …)" after a figure: its parts.
+    if m.in_parens && m.list_item.is_none() && i > 0 && m.shape != Shape::Percent {
+        let open = text[..m.span.start].rfind('(').unwrap_or(0);
+        if mentions[..i].iter().any(|p| p.span.end <= open) {
+            return Some("a part of the figure before the parenthesis".into());
+        }
+    }
+    None
+}
+
+/// Everything [`weigh`] needs about the sentence and the mention.
+struct Ctx<'a> {
+    s: &'a Sentence<'a>,
+    wide: &'a Wide<'a>,
+    mentions: &'a [Mention],
+    windows: &'a [Range<usize>],
+    chained: &'a [bool],
+    nouns: &'a [Option<Hit>],
+    i: usize,
+    noun_end: usize,
+}
+
+impl Ctx<'_> {
+    /// The nearest non-negated hit of `group` in `scope` around mention `k`, with its weight
+    /// and a description. Local scopes fall back on the neighbours of a list; wider scopes
+    /// look near first.
+    fn find(&self, group: usize, scope: Scope, k: usize, chain: bool) -> Option<(String, f64)> {
+        let m = &self.mentions[k];
+        let w = &self.windows[k];
+        let ne = self.noun_end_of(k);
+        let nearest = |r: Range<usize>, before: bool| -> Option<(usize, &Hit)> {
+            if r.start > r.end {
+                return None;
+            }
+            let mut best: Option<(usize, &Hit)> = None;
+            for h in self.s.in_range(group, r) {
+                if self.s.negated(h.range.start) {
+                    continue;
+                }
+                let d = if before {
+                    m.span.start.saturating_sub(h.range.end)
+                } else {
+                    h.range.start.saturating_sub(ne)
+                };
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, h));
+                }
+            }
+            best
+        };
+        let text = self.s.text;
+        // `prev` / `next`: a few words right by the number, no punctuation between.
+        let tight = |(d, h): (usize, &Hit), before: bool| -> bool {
+            let gap = if before {
+                &text[h.range.end..m.span.start]
+            } else {
+                &text[ne..h.range.start]
+            };
+            d <= TIGHT && !gap.contains([',', ';', '(', ')', ':', '.'])
+        };
+        let found = match scope {
+            Scope::Prev => nearest(w.start..m.span.start, true)
+                .filter(|x| tight(*x, true))
+                .map(|x| (x, "before")),
+            Scope::Next => nearest(ne..w.end, false)
+                .filter(|x| tight(*x, false))
+                .map(|x| (x, "after")),
+            Scope::Before => nearest(w.start..m.span.start, true).map(|x| (x, "before")),
+            Scope::After => nearest(ne..w.end, false).map(|x| (x, "after")),
+            Scope::Near => {
+                let b = nearest(w.start..m.span.start, true);
+                let a = nearest(ne..w.end, false);
+                match (b, a) {
+                    (Some(b), Some(a)) if a.0 < b.0 => Some((a, "after")),
+                    (Some(b), _) => Some((b, "before")),
+                    (None, Some(a)) => Some((a, "after")),
+                    (None, None) => None,
+                }
+            }
+            Scope::Sentence | Scope::Paragraph | Scope::Document => {
+                if let Some(x) = self.find(group, Scope::Near, k, chain) {
+                    return Some(x);
+                }
+                if let Some(h) = self
+                    .s
+                    .in_range(group, self.s.range.clone())
+                    .find(|h| !self.s.negated(h.range.start))
+                {
+                    return Some((format!("«{}» in the sentence", self.s.quote(h)), 0.45));
+                }
+                if scope == Scope::Sentence {
+                    return None;
+                }
+                let r = if scope == Scope::Paragraph {
+                    self.wide.paragraph(m.span.start)
+                } else {
+                    0..self.wide.text.len()
+                };
+                let weight = if scope == Scope::Paragraph { 0.3 } else { 0.2 };
+                return self
+                    .wide
+                    .all()
+                    .iter()
+                    .find(|h| {
+                        h.range.start >= r.start
+                            && h.range.end <= r.end
+                            && self.s.vocab.in_group(h.phrase, group)
+                    })
+                    .map(|h| {
+                        (
+                            format!("«{}» in the {}", &self.wide.text[h.range.clone()], scope.as_str()),
+                            weight,
+                        )
+                    });
+            }
+        };
+        if let Some(((d, h), side)) = found {
+            let weight = 1.0 - (d.min(160) as f64) / 320.0;
+            return Some((format!("«{}» {d} bytes {side}", self.s.quote(h)), weight));
+        }
+        if !chain || matches!(scope, Scope::Prev | Scope::Next) {
+            return None;
+        }
+        // An item of a list takes the words of the items before it (their verb, their noun)
+        // and, for words after, of the items after it ("95% TCCSĐ và 90% đảng viên hoàn
+        // thành tốt …").
+        if matches!(scope, Scope::Before | Scope::Near) {
+            let mut b = k;
+            while b > 0 && self.chained[b] && k - b < 4 {
+                b -= 1;
+                if let Some((d, h)) = nearest(self.windows[b].start..m.span.start, true) {
+                    let weight = (1.0 - (d.min(160) as f64) / 320.0) * 0.75f64.powi((k - b) as i32);
+                    let item = &text[self.mentions[b].span.clone()];
+                    return Some((format!("«{}» of the list item «{item}» before", self.s.quote(h)), weight));
+                }
+            }
+        }
+        if matches!(scope, Scope::After | Scope::Near) {
+            let mut f = k + 1;
+            while f < self.mentions.len() && self.chained[f] && f - k <= 4 {
+                if let Some((d, h)) = nearest(ne..self.windows[f].end, false) {
+                    let weight = (1.0 - (d.min(160) as f64) / 320.0) * 0.75f64.powi((f - k) as i32);
+                    let item = &text[self.mentions[f].span.clone()];
+                    return Some((format!("«{}» of the list item «{item}» after", self.s.quote(h)), weight));
+                }
+                f += 1;
+            }
+        }
+        None
+    }
+
+    fn noun_end_of(&self, k: usize) -> usize {
+        if k == self.i {
+            self.noun_end
+        } else {
+            self.nouns[k]
+                .as_ref()
+                .map_or(self.mentions[k].span.end, |h| h.range.end)
+        }
+    }
+}
+
+/// Weigh one reading for mention `ctx.i`.
+fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
+    let vocab = ctx.s.vocab;
+    let r = &vocab.readings[ri];
+    let m = &ctx.mentions[ctx.i];
+    let mut w = Weighed {
+        reading: ri,
+        score: 0.0,
+        evidence: Vec::new(),
+        failed: None,
+    };
+    let noun = &ctx.nouns[ctx.i];
+    // A total: kept when the indicator has one; "195/160" (more than the "total": a result
+    // over its target) keeps the value alone; a share "x/y" of what has no total is not it.
+    if let Some(t) = m.total {
+        if !r.total && m.value <= t && m.total_slash {
+            w.failed = Some(format!("«x/y» gives a share, and {} has no total", r.indicator));
+            return w;
+        }
+    }
+    match (r.nouns, noun) {
+        (Some(g), Some(n)) if vocab.in_group(n.phrase, g) => {
+            w.evidence.push((format!("noun «{}»", ctx.s.quote(n)), 1.0));
+        }
+        (Some(_), Some(n)) => {
+            w.failed = Some(format!("it counts «{}», not {}", ctx.s.quote(n), group_words(vocab, r.nouns)));
+            return w;
+        }
+        (Some(g), None) => {
+            // A list item "Tân Lập (8/9)" takes its noun from the list's opening words; a
+            // number after "trong đó" from the figure before it.
+            let from_list = (m.list_item.is_some() || ctx.chained[ctx.i])
+                .then(|| ctx.find(g, Scope::Before, ctx.i, true))
+                .flatten();
+            match (from_list, inherited) {
+                (Some((what, _)), _) if m.list_item.is_some() => {
+                    w.evidence.push((format!("noun {what} opening the list"), 0.6))
+                }
+                (_, Some((h, _))) if vocab.in_group(h.phrase, g) => w
+                    .evidence
+                    .push((format!("noun «{}» of the figure it is part of", ctx.s.quote(h)), 0.6)),
+                _ => {
+                    w.failed = Some(format!("no noun: it needs {}", group_words(vocab, Some(g))));
+                    return w;
+                }
+            }
+        }
+        (None, Some(n)) => {
+            // A share or amount with a noun of its own ("98% cử tri") must be about one of
+            // the reading's subjects (or, without a list of them, of its cue words).
+            let about = match r.subjects {
+                Some(g) => vocab.in_group(n.phrase, g),
+                None => r.cues.iter().any(|&g| vocab.in_group(n.phrase, g)),
+            };
+            if vocab.is_noun(n.phrase) && !about {
+                w.failed = Some(format!("it is about «{}»", ctx.s.quote(n)));
+                return w;
+            }
+        }
+        (None, None) => {}
+    }
+    for &g in &r.cues {
+        let scope = vocab.groups[g].scope;
+        // The noun itself may be the cue: "91,8% tổ chức cơ sở đảng …", "16 chi bộ trực thuộc".
+        if let Some(n) = noun.as_ref().filter(|n| vocab.in_group(n.phrase, g)) {
+            w.evidence.push((format!("{}: the noun «{}»", scope.as_str(), ctx.s.quote(n)), 1.0));
+            continue;
+        }
+        match ctx.find(g, scope, ctx.i, true) {
+            Some((what, weight)) => w.evidence.push((format!("{}: {what}", scope.as_str()), weight)),
+            None => {
+                w.failed = Some(format!("missing {}", vocab.groups[g].text));
+                return w;
+            }
+        }
+    }
+    for &g in &r.blockers {
+        let scope = vocab.groups[g].scope;
+        // A list item is blocked by what blocks the items it takes its words from.
+        let chain = scope == Scope::Before;
+        if let Some((what, _)) = ctx.find(g, scope, ctx.i, chain) {
+            w.failed = Some(format!("blocked by {}: {what}", vocab.groups[g].text));
+            return w;
+        }
+    }
+    w.score = w.evidence.iter().map(|e| e.1).sum();
+    w
+}
+
+/// The winner among the readings that held, and how sure it is.
+fn decide(vocab: &Vocabulary, weighed: &[Weighed], m: &Mention, inherited_total: Option<f64>) -> Verdict {
+    let mut held: Vec<&Weighed> = weighed.iter().filter(|w| w.failed.is_none()).collect();
+    if held.is_empty() {
+        return Verdict::Nothing;
+    }
+    held.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| b.evidence.len().cmp(&a.evidence.len()))
+            .then_with(|| a.reading.cmp(&b.reading))
+    });
+    let best = held[0];
+    let r = &vocab.readings[best.reading];
+    let runner = held
+        .iter()
+        .find(|w| vocab.readings[w.reading].indicator != r.indicator);
+    let mut confidence = 1.0 - best.evidence.iter().map(|e| 1.0 - 0.5 * e.1).product::<f64>();
+    let why = match runner {
+        Some(ru) if ru.score >= 0.85 * best.score => {
+            confidence *= 0.7;
+            format!(
+                "{} ({:.2}) over {} ({:.2}): close",
+                r.id, best.score, vocab.readings[ru.reading].id, ru.score
+            )
+        }
+        Some(ru) => format!(
+            "{} ({:.2}) over {} ({:.2})",
+            r.id, best.score, vocab.readings[ru.reading].id, ru.score
+        ),
+        None => format!("{} ({:.2}), the only reading that held", r.id, best.score),
+    };
+    let total = match m.total {
+        Some(t) if r.total && m.value <= t => Some(t),
+        Some(_) => None,
+        None if r.total => inherited_total,
+        None => None,
+    };
+    Verdict::Figure {
+        reading: best.reading,
+        value: m.value,
+        total,
+        confidence: round2(confidence.clamp(0.05, 0.99)),
+        why,
+    }
+}
+
+/// The noun right after a mention, past classifiers ("42.000 lượt cán bộ").
+fn noun_of(s: &Sentence, m: &Mention) -> Option<Hit> {
+    let vocab = s.vocab;
+    let mut at = m.noun_at;
+    loop {
+        let longest = |pred: &dyn Fn(usize) -> bool| {
+            s.hits
+                .iter()
+                .filter(|h| h.range.start == at && pred(h.phrase))
+                .max_by_key(|h| h.range.end)
+                .cloned()
+        };
+        if let Some(n) = longest(&|p| vocab.is_noun(p)) {
+            return Some(n);
+        }
+        let c = longest(&|p| vocab.in_group(p, vocab.sets.classifiers))?;
+        let rest = &s.text[c.range.end..s.range.end];
+        at = c.range.end + (rest.len() - rest.trim_start().len());
+    }
+}
+
+fn kind_fits(kind: Kind, shape: Shape) -> bool {
+    matches!(
+        (kind, shape),
+        (Kind::Count, Shape::Count)
+            | (Kind::Rate, Shape::Percent)
+            | (Kind::Money, Shape::Money)
+            | (Kind::Area, Shape::Area)
+    )
+}
+
+/// Whether the words between a count (and its noun) and a percentage make the percentage
+/// the count's share: ", đạt 65,8%", " (30,76%)", ", chiếm tỷ lệ 30%".
+fn is_share_gap(gap: &str) -> bool {
+    let words = gap
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '('))
+        .filter(|w| !w.is_empty());
+    let mut n = 0;
+    for w in words {
+        n += 1;
+        if !matches!(
+            w.to_lowercase().as_str(),
+            "chiếm" | "đạt" | "bằng" | "tỷ" | "tỉ" | "lệ" | "là" | "khoảng" | "với" | "gần" | "hơn" | "trên"
+        ) {
+            return false;
+        }
+    }
+    n <= 4 && gap.len() <= 40
+}
+
+fn group_words(vocab: &Vocabulary, g: Option<usize>) -> String {
+    g.map_or(String::new(), |g| {
+        let t = &vocab.groups[g].text;
+        t.strip_prefix("nouns: ").unwrap_or(t).to_string()
+    })
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
