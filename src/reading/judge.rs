@@ -27,6 +27,8 @@ use super::vocab::{Hit, Scope, Vocabulary};
 const REACH: usize = 220;
 /// At most this many words between two numbers for them to be items of one list.
 const LIST_GAP_WORDS: usize = 5;
+/// How far back (bytes) a plan word makes a number a plan.
+const PLAN_REACH: usize = 160;
 /// How far (bytes) `prev` and `next` words may be from the number.
 const TIGHT: usize = 24;
 
@@ -133,7 +135,7 @@ impl Sentence<'_> {
             h.range.end <= at
                 && at - h.range.end <= 14
                 && self.vocab.in_group(h.phrase, neg)
-                && !self.text[h.range.end..at].contains([',', ';', '.', ':'])
+                && !between(self.text, h.range.end, at).contains([',', ';', '.', ':'])
         })
     }
 
@@ -171,15 +173,24 @@ pub fn judge_sentence(
     let mut mentions: Vec<Mention> = Vec::with_capacity(found.len());
     for m in found {
         let right_before = |h: &&Hit| {
-            h.range.end <= m.span.start && text[h.range.end..m.span.start].trim().is_empty()
+            h.range.end <= m.span.start && between(text, h.range.end, m.span.start).trim().is_empty()
         };
-        match s.in_range(sets.identifier_before, sentence.start..m.span.start).find(right_before) {
-            Some(h) => named.push(Judged {
-                verdict: Verdict::Blocked(format!(
-                    "a name, ordinal or date: «{} {}»",
-                    s.quote(h),
-                    &text[m.value_span.clone()]
-                )),
+        // "9 tháng", "5 năm qua": a length of time.
+        let longest_at_noun = s
+            .hits
+            .iter()
+            .filter(|h| h.range.start == m.noun_at)
+            .max_by_key(|h| h.range.end);
+        let duration = longest_at_noun
+            .filter(|h| vocab.in_group(h.phrase, sets.durations))
+            .map(|h| format!("a length of time: «{} {}»", &text[m.span.clone()], s.quote(h)));
+        let name = s
+            .in_range(sets.identifier_before, sentence.start..m.span.start)
+            .find(right_before)
+            .map(|h| format!("a name, ordinal or date: «{} {}»", s.quote(h), &text[m.value_span.clone()]));
+        match name.or(duration) {
+            Some(why) => named.push(Judged {
+                verdict: Verdict::Blocked(why),
                 noun: None,
                 window: m.span.clone(),
                 weighed: Vec::new(),
@@ -210,9 +221,7 @@ pub fn judge_sentence(
             let seg = segment(m.span.start);
             let mut start = seg.start.max(m.span.start.saturating_sub(REACH));
             if i > 0 {
-                // The number before and its unit end this stretch; its noun stays in view
-                // ("412/425 cán bộ, công chức cấp xã đạt chuẩn (96,9%)").
-                start = start.max(mentions[i - 1].span.end);
+                start = start.max(noun_end(i - 1));
             }
             let mut end = seg.end.min(noun_end(i) + REACH);
             if let Some(n) = mentions.get(i + 1) {
@@ -232,16 +241,26 @@ pub fn judge_sentence(
             if gap_range.start > gap_range.end {
                 return false;
             }
-            let gap = &text[gap_range.clone()];
+            let gap = between(text, gap_range.start, gap_range.end);
             let words = gap.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
             let separated = gap.contains([',', ';', '(']) || gap.split_whitespace().any(|w| w == "và");
             let part = s.in_range(sets.subcount, gap_range.clone()).next().is_some();
             // Another noun between them ("nữ chiếm 17,3%, cán bộ trẻ chiếm 9,6%") means the
             // second number is about something else.
             let noun_between = s.hits.iter().any(|h| {
-                h.range.start >= gap_range.start && h.range.end <= gap_range.end && vocab.is_noun(h.phrase)
+                h.range.start >= gap_range.start
+                    && h.range.end <= gap_range.end
+                    && vocab.is_reading_noun(h.phrase)
+                    // "huyện Đắk Song 3/8 xã": a unit named, not a noun counted.
+                    && !text[h.range.end..].trim_start().starts_with(char::is_uppercase)
             });
-            words <= LIST_GAP_WORDS
+            // "(96,9%)" right after what it is the share of.
+            let share_in_parens = mentions[i].shape == Shape::Percent
+                && mentions[i].in_parens
+                && gap.trim_end().ends_with('(')
+                && !gap.contains(['.', ';']);
+            share_in_parens
+                || words <= LIST_GAP_WORDS
                 && !noun_between
                 && separated
                 && !part
@@ -313,8 +332,11 @@ pub fn judge_sentence(
         let Verdict::Figure { reading, confidence, .. } = prev.verdict else {
             continue;
         };
-        let gap = &text[prev.noun.as_ref().map_or(prev.mention.span.end, |h| h.range.end)
-            ..out[i].mention.span.start];
+        let gap = between(
+            text,
+            prev.noun.as_ref().map_or(prev.mention.span.end, |h| h.range.end),
+            out[i].mention.span.start,
+        );
         if !is_share_gap(gap) {
             continue;
         }
@@ -331,6 +353,53 @@ pub fn judge_sentence(
                     why: format!("the share of the {count} figure just before"),
                 };
             }
+        }
+    }
+
+    // Frames: "Trong tổng số 14 xã …, 6 xã đã về đích", "93 xã … trong tổng số 122 xã". A
+    // number right after a frame word that is no figure itself is the total of the figure
+    // with the same noun in its sentence (when the indicator keeps totals).
+    let frame_word: Vec<Option<Hit>> = out
+        .iter()
+        .map(|j| {
+            s.in_range(sets.frame, sentence.start..j.mention.span.start)
+                .filter(|h| between(text, h.range.end, j.mention.span.start).trim_start_matches(['(', ' ']).is_empty())
+                .last()
+                .cloned()
+        })
+        .collect();
+    let head = |j: &Judged| -> Option<String> {
+        j.noun
+            .as_ref()
+            .map(|n| text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase())
+    };
+    for i in 0..out.len() {
+        let Verdict::Figure { reading, value, total: None, .. } = out[i].verdict else {
+            continue;
+        };
+        if !vocab.readings[reading].total {
+            continue;
+        }
+        let frame = (0..out.len())
+            .filter(|&k| {
+                k != i
+                    && frame_word[k].is_some()
+                    && frame_word[i].is_none()
+                    && !matches!(out[k].verdict, Verdict::Blocked(_))
+            })
+            .filter(|&k| out[k].mention.value >= value && head(&out[k]).is_some() && head(&out[k]) == head(&out[i]))
+            .min_by_key(|&k| out[k].mention.span.start.abs_diff(out[i].mention.span.start));
+        if let Some(k) = frame {
+            let t = out[k].mention.value;
+            let whole = text[out[k].mention.span.clone()].to_string();
+            if let Verdict::Figure { total, why, .. } = &mut out[i].verdict {
+                *total = Some(t);
+                why.push_str(&format!("; out of «{whole}»"));
+            }
+            out[k].verdict = Verdict::Blocked(format!(
+                "the whole a figure near it is out of («{}»)",
+                s.quote(frame_word[k].as_ref().expect("frame"))
+            ));
         }
     }
 
@@ -354,8 +423,39 @@ pub fn judge_sentence(
         if part_word[i].is_none() && i > 0 && chained[i] {
             part_word[i] = part_word[i - 1].clone();
         }
+        // "trong đó có 375 ý kiến … và 2.526 ý kiến …": the next part of the same noun in the
+        // same segment is a part too.
+        if part_word[i].is_none() {
+            let head_of = |j: &Judged| {
+                j.noun.as_ref().map(|n| {
+                    text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase()
+                })
+            };
+            let mine = head_of(&out[i]);
+            let earlier = (0..i)
+                .rev()
+                .find(|&j| mine.is_some() && head_of(&out[j]) == mine);
+            if let Some(j) = earlier {
+                let stretch = between(text, out[j].mention.span.end, to);
+                if part_word[j].is_some() && !stretch.contains(';') && !stretch.contains(". ") {
+                    part_word[i] = part_word[j].clone();
+                }
+            }
+        }
+        // "Trong đó, 74 cá nhân …, 186 cá nhân … và 492 cá nhân …": a sentence that opens
+        // with a part word lists parts.
+        if part_word[i].is_none() && i > 0 {
+            if let Some(w) = part_word[0].as_ref().filter(|w| w.range.start - sentence.start <= 12) {
+                part_word[i] = Some(w.clone());
+            }
+        }
+        // "Trong số 517 đảng viên được kết nạp …, có 136 người …": what follows the whole in
+        // its segment is a part of it.
+        if part_word[i].is_none() && i > 0 && !between(text, out[i - 1].mention.span.end, to).contains([';', '.']) {
+            part_word[i] = frame_word[i - 1].clone();
+        }
         if let Some(w) = &part_word[i] {
-            if names_a_place(&text[w.range.end.max(from)..to]) {
+            if names_a_place(&between(text, w.range.end.max(from), to)) {
                 part_word[i] = None;
             }
         }
@@ -371,11 +471,23 @@ pub fn judge_sentence(
         let Some(word) = part_word[i].clone() else {
             continue;
         };
+        let my_head = out[i]
+            .noun
+            .as_ref()
+            .map(|n| text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase());
         let same = |j: &Judged| match j.verdict {
             Verdict::Figure { reading: r, value, .. } => {
                 vocab.readings[r].indicator == *indicator && value >= out[i].mention.value
             }
-            _ => false,
+            // A whole that is no figure itself (a plan, say) still has parts of its own noun.
+            Verdict::Blocked(_) => {
+                j.mention.value >= out[i].mention.value
+                    && my_head.is_some()
+                    && j.noun.as_ref().map(|n| {
+                        text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase()
+                    }) == my_head
+            }
+            Verdict::Nothing => false,
         };
         let opens = word.range.start - sentence.start <= 12;
         let parent = out[..i].iter().any(same) || (opens && previous.iter().any(same));
@@ -429,14 +541,16 @@ fn blocked(
 ) -> Option<String> {
     let sets = &s.vocab.sets;
     let text = s.text;
-    let right_before = |h: &Hit| h.range.end <= m.span.start && text[h.range.end..m.span.start].trim().is_empty();
+    let right_before = |h: &Hit| h.range.end <= m.span.start && between(text, h.range.end, m.span.start).trim().is_empty();
     let seg = segment(m.span.start);
     // "tăng 12", "có thêm 9 xã".
     if let Some(h) = s.in_range(sets.change_before, seg.start..m.span.start).find(|h| right_before(h)) {
         return Some(format!("a change: «{}» before it", s.quote(h)));
     }
-    // A plan word before it in its segment, unless a result word comes after the plan word.
-    let plan = s.in_range(sets.plan, seg.start..m.span.start).last();
+    // A plan word before it in its segment (and not far), unless a result word comes after
+    // the plan word.
+    let plan_from = seg.start.max(m.span.start.saturating_sub(PLAN_REACH));
+    let plan = s.in_range(sets.plan, plan_from..m.span.start).last();
     if let Some(p) = plan {
         let reset = s.in_range(sets.result, p.range.end..m.span.start).next().is_some();
         if !reset {
@@ -449,7 +563,7 @@ fn blocked(
         let near = noun_end..(noun_end + 16).min(window.end.max(noun_end));
         if let Some(h) = s
             .in_range(sets.plan_after, noun_end..window.end.max(noun_end))
-            .find(|h| h.range.start <= near.end && !text[noun_end..h.range.start].contains([',', ';', '(', ')', '.']))
+            .find(|h| h.range.start <= near.end && !between(text, noun_end, h.range.start).contains([',', ';', '(', ')', '.']))
         {
             return Some(format!("a share of a plan: «{}» after it", s.quote(h)));
         }
@@ -461,11 +575,27 @@ fn blocked(
     {
         return Some(format!("a change: «{}» after it", s.quote(h)));
     }
-    // "(21 đảng viên ở khu dân cư, 39 …)" after a figure: its parts.
+    // "(21 đảng viên ở khu dân cư, 39 …)" after a figure: its parts. ("100% số xã (17/17
+    // xã)" says the same figure again.)
     if m.in_parens && m.list_item.is_none() && i > 0 && m.shape != Shape::Percent {
         let open = text[..m.span.start].rfind('(').unwrap_or(0);
-        if mentions[..i].iter().any(|p| p.span.end <= open) {
+        let restates = mentions[i - 1].shape == Shape::Percent
+            && mentions[i - 1].span.end <= open
+            && between(text, mentions[i - 1].span.end, open).split_whitespace().count() <= 3;
+        if !restates && mentions[..i].iter().any(|p| p.span.end <= open) {
             return Some("a part of the figure before the parenthesis".into());
+        }
+    }
+    // Any other number in a parenthesis is an aside ("(3.119 kiến nghị, kỳ trước chỉ là
+    // 856)"): shares, restatements and list items are taken above.
+    if m.in_parens && m.list_item.is_none() && m.shape != Shape::Percent {
+        let open = text[..m.span.start].rfind('(').unwrap_or(0);
+        let restates = i > 0
+            && mentions[i - 1].shape == Shape::Percent
+            && mentions[i - 1].span.end <= open
+            && between(text, mentions[i - 1].span.end, open).split_whitespace().count() <= 3;
+        if !restates {
+            return Some("an aside in a parenthesis".into());
         }
     }
     None
@@ -489,8 +619,15 @@ impl Ctx<'_> {
     /// look near first.
     fn find(&self, group: usize, scope: Scope, k: usize, chain: bool) -> Option<(String, f64)> {
         let m = &self.mentions[k];
+        // The items of a list "Tân Lập (8/9), Đồng Tâm (11/13)" have their words on either side.
+        let scope = match scope {
+            Scope::Before | Scope::After if m.list_item.is_some() => Scope::Near,
+            s => s,
+        };
         let w = &self.windows[k];
         let ne = self.noun_end_of(k);
+        let text = self.s.text;
+        let next_start = self.mentions.get(k + 1).map(|n| n.span.start);
         let nearest = |r: Range<usize>, before: bool| -> Option<(usize, &Hit)> {
             if r.start > r.end {
                 return None;
@@ -499,6 +636,28 @@ impl Ctx<'_> {
             for h in self.s.in_range(group, r) {
                 if self.s.negated(h.range.start) {
                     continue;
+                }
+                // Words in a parenthesis opened after the number are an aside ("58 tỷ đồng
+                // (trong đó nhân dân đóng góp …)").
+                if !before {
+                    let gap = between(text, ne, h.range.start);
+                    if gap.matches('(').count() > gap.matches(')').count() {
+                        continue;
+                    }
+                }
+                // A verb right before the next number, past a comma, is that number's
+                // ("… 100.000 lượt cán bộ các cấp, thực hiện luân chuyển 118 cán bộ").
+                if !before {
+                    if let Some(ns) = next_start.filter(|&ns| ns >= h.range.end) {
+                        let to_next = &between(text, h.range.end, ns);
+                        let from_us = &between(text, ne.min(h.range.start), h.range.start);
+                        if ns - h.range.end <= TIGHT
+                            && !to_next.contains([',', ';', '(', ')', '.'])
+                            && from_us.contains([',', ';'])
+                        {
+                            continue;
+                        }
+                    }
                 }
                 let d = if before {
                     m.span.start.saturating_sub(h.range.end)
@@ -511,16 +670,26 @@ impl Ctx<'_> {
             }
             best
         };
-        let text = self.s.text;
         // `prev` / `next`: a few words right by the number, no punctuation between.
         let tight = |(d, h): (usize, &Hit), before: bool| -> bool {
             let gap = if before {
-                &text[h.range.end..m.span.start]
+                &between(text, h.range.end, m.span.start)
             } else {
-                &text[ne..h.range.start]
+                &between(text, ne, h.range.start)
             };
             d <= TIGHT && !gap.contains([',', ';', '(', ')', ':', '.'])
         };
+        // A cue inside the noun phrase ("12/14 xã đạt chuẩn NTM", "205 khu dân cư nông thôn
+        // mới kiểu mẫu") is as near as it gets.
+        if scope.is_local() && ne > m.span.end {
+            if let Some(h) = self
+                .s
+                .in_range(group, m.span.end..ne)
+                .find(|h| !self.s.negated(h.range.start))
+            {
+                return Some((format!("«{}» in its noun", self.s.quote(h)), 1.0));
+            }
+        }
         let found = match scope {
             Scope::Prev => nearest(w.start..m.span.start, true)
                 .filter(|x| tight(*x, true))
@@ -833,4 +1002,10 @@ fn ceil_char(text: &str, mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// `text[a..b]`, or "" when the range is empty, reversed or not on character boundaries: the
+/// stretches between numbers are computed and may cross.
+fn between(text: &str, a: usize, b: usize) -> &str {
+    text.get(a..b).unwrap_or("")
 }

@@ -77,7 +77,7 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("money regex")
 });
 static AREA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(km2|km²|m2|m²|mét\s+vuông|héc[- ]?ta|hecta|ha)(?-u:\b)")
+    Regex::new(r"(?i)^\s*(?:(km2|m2|mét\s+vuông|héc[- ]?ta|hecta|ha)(?-u:\b)|(km²|m²))")
         .expect("area regex")
 });
 static TOTAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -137,7 +137,10 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             let slash = s[end..end + t.start()].contains('/');
             if let Some(tv) = number::parse_number(t.as_str()) {
                 let t_end = end + t.end();
-                let date = slash && value <= 12.0 && (1900.0..2100.0).contains(&tv);
+                // "12/2016" (month/year) and "25/5" (day/month, day after month) are dates.
+                let date = slash
+                    && ((value <= 12.0 && (1900.0..2100.0).contains(&tv))
+                        || (value > tv && tv <= 12.0 && value <= 31.0 && value.fract() == 0.0));
                 // "3 trên 19" is a ratio only when the first is the smaller; otherwise
                 // "trên" is the qualifier of what follows ("5 xã, trên 19 thôn" never reads so).
                 let words_ok = slash || value <= tv;
@@ -183,7 +186,7 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
         let (shape, value, unit_len) = if let Some(p) = PERCENT.find(rest) {
             (Shape::Percent, value, p.end())
         } else if let Some(a) = AREA.captures(rest) {
-            let unit = a.get(1).expect("unit").as_str().to_lowercase();
+            let unit = a.get(1).or(a.get(2)).expect("unit").as_str().to_lowercase();
             let factor = match unit.as_str() {
                 "km2" | "km²" => 1_000_000.0,
                 u if u.starts_with('h') => 10_000.0,
@@ -196,6 +199,9 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
                 .trim_end_matches(|c: char| !c.is_alphabetic())
                 .len();
             (Shape::Money, value, len)
+        } else if is_billions(word) && !rest.trim_start().starts_with(|c: char| c.is_alphabetic()) {
+            // "trên 2.100 tỷ." — billions said alone are đồng.
+            (Shape::Money, value, 0)
         } else {
             (Shape::Count, value, 0)
         };
@@ -217,7 +223,12 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
         }
         let (in_parens, open) = inside_parens(s, span_start);
         let list_item = open.and_then(|o| {
-            let close = s[span_end..].trim_start().starts_with(')');
+            // "Nghĩa Hưng (8/8)", "huyện Tư Nghĩa (13/13 xã)": the ratio, maybe its noun, ")".
+            let rest = &s[span_end..];
+            let close = rest.find(')').is_some_and(|c| {
+                let inner = &rest[..c];
+                inner.split_whitespace().count() <= 3 && !inner.contains(['(', ',', ';'])
+            });
             let before = &s[..o];
             let name = NAME_BEFORE.captures(before)?.get(1)?;
             (close && total.is_some()).then(|| base + name.start()..base + name.end())
@@ -236,6 +247,13 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
         });
     }
     out
+}
+
+/// Whether a number ends with the scale word "tỷ" ("2.100 tỷ", "hai tỷ rưỡi").
+fn is_billions(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let last = lower.split_whitespace().filter(|w| *w != "rưỡi").last().unwrap_or("");
+    matches!(last, "tỷ" | "tỉ")
 }
 
 /// Whether the word after "đồng" makes a compound ("6 đồng chí", "2 đồng bào"), not money.
@@ -360,6 +378,14 @@ mod tests {
         assert_eq!(
             all("hiến trên 36.700m2 đất"),
             [(36_700.0, None, AtLeast, Shape::Area)]
+        );
+        assert_eq!(
+            all("hiến hơn 3.150m² đất"),
+            [(3150.0, None, AtLeast, Shape::Area)]
+        );
+        assert_eq!(
+            all("đạt trên 2.100 tỷ."),
+            [(2_100e9, None, AtLeast, Shape::Money)]
         );
         assert_eq!(
             all("hiến 1,5 ha đất"),

@@ -148,6 +148,8 @@ pub struct Sets {
     pub classifiers: usize,
     pub other_nouns: usize,
     pub false_friends: usize,
+    pub frame: usize,
+    pub durations: usize,
 }
 
 /// Every phrase of every reading, one automaton, and the readings themselves.
@@ -168,7 +170,7 @@ pub struct Vocabulary {
 }
 
 /// The built-in mechanisms' lists, each `[words]` key with what it is for.
-pub const SETS: [(&str, &str); 11] = [
+pub const SETS: [(&str, &str); 13] = [
     ("plan", "plans and targets before a number, in its clause"),
     ("plan_after", "a share of a plan right after a number ('đạt 87,7% kế hoạch')"),
     ("result", "words that end a plan and start a result ('kết quả', 'đến nay')"),
@@ -180,6 +182,8 @@ pub const SETS: [(&str, &str); 11] = [
     ("classifiers", "words between a number and its noun ('lượt')"),
     ("other_nouns", "nouns of no indicator that still tell what a number counts ('tiêu chí')"),
     ("false_friends", "phrases that contain a cue or noun but mean something else ('xã hội')"),
+    ("frame", "words before a number that make it the whole a later figure is out of ('trong tổng số')"),
+    ("durations", "nouns after a number that make it a length of time ('9 tháng', '5 năm')"),
 ];
 
 /// One phrase occurrence in a text: the phrase and its byte range.
@@ -241,6 +245,8 @@ impl Vocabulary {
             classifiers: set_group(&mut b, "classifiers"),
             other_nouns: set_group(&mut b, "other_nouns"),
             false_friends: set_group(&mut b, "false_friends"),
+            frame: set_group(&mut b, "frame"),
+            durations: set_group(&mut b, "durations"),
         };
         let mut noun_groups = vec![sets.other_nouns];
         let mut readings = Vec::new();
@@ -434,6 +440,14 @@ impl Vocabulary {
 
     pub fn in_group(&self, phrase: usize, group: usize) -> bool {
         self.phrase_groups[phrase].binary_search(&group).is_ok()
+    }
+
+    /// Whether a phrase is the noun of some reading (not only one of `other_nouns`).
+    pub fn is_reading_noun(&self, phrase: usize) -> bool {
+        let other = self.sets.other_nouns;
+        self.phrase_groups[phrase]
+            .iter()
+            .any(|&g| self.noun_group[g] && g != other)
     }
 
     /// Whether a phrase is some reading's noun (or one of `other_nouns`).
