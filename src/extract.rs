@@ -182,11 +182,18 @@ pub fn extract_traced(
     //     catalogue's vocabulary. Where a rule claimed the number, settling keeps the rule's.
     if !reading_sentences.is_empty() {
         let sentences: Vec<usize> = reading_sentences.into_iter().collect();
-        let plugin_applies = |name: &str| {
-            rs.plugins
-                .iter()
-                .position(|p| p.name == name)
-                .is_some_and(&applies)
+        // A plugin's readings count where it applies; any applying plugin may switch one off.
+        let plugin_applies = |r: &crate::reading::vocab::Reading| {
+            let owner_applies = r.plugin.as_deref().is_none_or(|name| {
+                rs.plugins
+                    .iter()
+                    .position(|p| p.name == name)
+                    .is_some_and(&applies)
+            });
+            owner_applies
+                && !plugins
+                    .clone()
+                    .any(|p| rs.plugins[p].disable.contains(&r.id) && applies(p))
         };
         let trace_readings = trace.as_deref_mut().map(|t| &mut t.readings);
         candidates.extend(crate::reading::read(

@@ -111,9 +111,11 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
     let mut start = 0;
     let mut expect: Vec<Expect> = Vec::new();
     let mut nothing = false;
-    let mut flush = |text: &mut Vec<&str>, expect: &mut Vec<Expect>, nothing: &mut bool, start: usize, diags: &mut Diagnostics| {
+    // A `=>` line that did not parse (already reported): the entry needs no second error.
+    let mut bad = false;
+    let mut flush = |text: &mut Vec<&str>, expect: &mut Vec<Expect>, nothing: &mut bool, bad: &mut bool, start: usize, diags: &mut Diagnostics| {
         if !text.is_empty() {
-            if expect.is_empty() && !*nothing {
+            if expect.is_empty() && !*nothing && !*bad {
                 diags.push(
                     Diagnostic::error(path, "an entry without `=>` lines")
                         .at_offset(source, line_offset(source, start))
@@ -131,6 +133,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
         text.clear();
         expect.clear();
         *nothing = false;
+        *bad = false;
     };
     for (i, raw) in source.lines().enumerate() {
         let line = raw.trim_end();
@@ -139,7 +142,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
             continue;
         }
         if line.trim().is_empty() {
-            flush(&mut text, &mut expect, &mut nothing, start, &mut diags);
+            flush(&mut text, &mut expect, &mut nothing, &mut bad, start, &mut diags);
             continue;
         }
         if let Some(rest) = line.trim_start().strip_prefix("=>") {
@@ -167,15 +170,18 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
             }
             match parse_expect(rest) {
                 Ok(e) => expect.push(e),
-                Err(msg) => diags.push(
-                    Diagnostic::error(path, msg)
-                        .at_offset(source, at)
-                        .with_hint("`=> indicator value[/total] [at_least|at_most|approx]`"),
-                ),
+                Err(msg) => {
+                    diags.push(
+                        Diagnostic::error(path, msg)
+                            .at_offset(source, at)
+                            .with_hint("`=> indicator value[/total] [at_least|at_most|approx]`"),
+                    );
+                    bad = true;
+                }
             }
             continue;
         }
-        if !expect.is_empty() || nothing {
+        if !expect.is_empty() || nothing || bad {
             diags.push(
                 Diagnostic::error(path, "text after the `=>` lines of an entry")
                     .at_offset(source, line_offset(source, n))
@@ -188,7 +194,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
         }
         text.push(line.trim());
     }
-    flush(&mut text, &mut expect, &mut nothing, start, &mut diags);
+    flush(&mut text, &mut expect, &mut nothing, &mut bad, start, &mut diags);
     if diags.has_errors() {
         Err(diags)
     } else {

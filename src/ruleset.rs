@@ -217,7 +217,22 @@ impl Ruleset {
         rules.retain(|_| *flags.next().expect("one flag per rule"));
         let mut flags = keep.iter();
         rule_plugin.retain(|_| *flags.next().expect("one flag per rule"));
-        let all_ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        // `disable` may name rules and the catalogue's readings (compiled below, after the
+        // plugins are known); their ids are known now.
+        let reading_ids: Vec<String> = crate::reading::vocab::reading_ids(
+            &crate::reading::vocab::files(
+                &rules_dir,
+                &plugins
+                    .iter()
+                    .map(|p| (p.name.clone(), p.dir.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        let all_ids: BTreeSet<&str> = rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(reading_ids.iter().map(String::as_str))
+            .collect();
         let mut suppressed = Vec::new();
         for (pi, p) in plugins.iter().enumerate() {
             let mut set: BTreeSet<String> = BTreeSet::new();
@@ -227,7 +242,7 @@ impl Ruleset {
                     let source = std::fs::read_to_string(&file).unwrap_or_default();
                     let at = source.find(&format!("\"{id}\"")).unwrap_or(0);
                     let mut d =
-                        Diagnostic::error(&file, format!("`disable` names unknown rule `{id}`"))
+                        Diagnostic::error(&file, format!("`disable` names unknown rule or reading `{id}`"))
                             .at_offset(&source, at);
                     if let Some(near) = did_you_mean(id, all_ids.iter().copied()) {
                         d = d.with_hint(format!("did you mean `{near}`?"));
@@ -387,8 +402,9 @@ impl Ruleset {
     /// A short fingerprint of everything loaded (for run metadata and re-runs).
     pub fn describe(&self) -> String {
         format!(
-            "{} indicators, {} rules, {} plugins ({}), {} scripts",
+            "{} indicators, {} readings, {} rules, {} plugins ({}), {} scripts",
             self.catalog.iter().count(),
+            self.vocabulary.readings.len(),
             self.rules.len(),
             self.plugins.len(),
             self.plugins

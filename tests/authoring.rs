@@ -203,32 +203,62 @@ fn explain_says_why_a_rule_did_not_fire() {
          Phấn đấu năm 2023 kết nạp 150 đảng viên.\n\
          Toàn huyện có 7 xã đã hoàn thành các tiêu chí nông thôn mới.\n",
     );
-    let d = doc.to_str().unwrap();
-    let (code, stdout, _) = run(&["explain", d, "--rule", "core.new_party_members.ket_nap"]);
+    // An analyst's plugin with two pattern rules: one fires, one never does.
+    let p = dir.path().join("kon-tum");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"kon-tum\"\nversion = \"0.1.0\"\n[applies]\ntext = [\"KON TUM –\"]\n",
+    );
+    write(
+        &p.join("rules/rules.toml"),
+        r#"[[rule]]
+id = "kon-tum.new_party_members.ket_nap"
+indicator = "new_party_members"
+pattern = 'kết nạp(?:\s+được)?\s+%{QNUM:value}\s+%{PARTY_MEMBER}'
+triggers = ["kết nạp"]
+reject_before = ["@plan"]
+examples = [{ text = "kết nạp được 12 đảng viên", value = 12 }]
+negative_examples = ["phấn đấu kết nạp 12 đảng viên"]
+
+[[rule]]
+id = "kon-tum.ntm_communes"
+indicator = "ntm_communes"
+pattern = '%{COUNT_OF:value}\s+xã\s+%{REACHED}\s+(?:xã\s+)?%{NTM}'
+triggers = ["nông thôn mới"]
+examples = [{ text = "có 7 xã đạt chuẩn nông thôn mới", value = 7 }]
+negative_examples = ["xã đạt chuẩn nông thôn mới"]
+"#,
+    );
+    let (d, p) = (doc.to_str().unwrap(), p.to_str().unwrap());
+    let explain = |rule: &str, json: bool| {
+        let mut args = vec!["explain", d, "--plugins", p, "--rule", rule];
+        if json {
+            args.extend(["--format", "json"]);
+        }
+        run(&args)
+    };
+    let (code, stdout, _) = explain("kon-tum.new_party_members.ket_nap", false);
     assert_eq!(code, 0);
     assert!(stdout.contains("«kết nạp được 118 đảng viên»"), "{stdout}");
     assert!(stdout.contains("matched «kết nạp 150 đảng viên» but was dropped: guard reject_before matched «Phấn đấu»"), "{stdout}");
-    let (_, stdout, _) = run(&["explain", d, "--rule", "core.ntm_communes"]);
+    let (_, stdout, _) = explain("kon-tum.ntm_communes", false);
     assert!(
         stdout.contains("its pattern matches none of the 1 sentence(s) holding a trigger"),
         "{stdout}"
     );
     assert!(stdout.contains("nearest partial match:"), "{stdout}");
-    let (_, stdout, _) = run(&[
-        "explain",
-        d,
-        "--rule",
-        "core.ntm_communes",
-        "--format",
-        "json",
-    ]);
+    // The readings saw the same sentences: the plan is a plan, "đã hoàn thành các tiêu chí"
+    // is not "đạt chuẩn".
+    assert!(stdout.contains("not a figure: a plan or target: «Phấn đấu» before it"), "{stdout}");
+    let (_, stdout, _) = explain("kon-tum.ntm_communes", true);
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["rule"]["fired"], false);
     assert_eq!(v["records"][0]["record"]["value"], 118);
-    let (code, _, stderr) = run(&["explain", d, "--rule", "core.ntm_commune"]);
+    assert_eq!(v["records"][0]["record"]["rule"], "kon-tum.new_party_members.ket_nap");
+    let (code, _, stderr) = explain("kon-tum.ntm_commune", false);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("did you mean `core.ntm_communes`"),
+        stderr.contains("did you mean `kon-tum.ntm_communes`"),
         "{stderr}"
     );
 }

@@ -150,7 +150,7 @@ fn a_new_plugin_folder_changes_the_output_without_rebuilding() {
     let before = String::from_utf8(before.stdout).unwrap();
     assert!(
         !before.contains("new_party_members"),
-        "core rules do not know 'bổ sung … đảng viên mới'"
+        "the readings do not know 'bổ sung … đảng viên mới'"
     );
     assert!(before.contains("\"ntm_communes\""));
 
@@ -161,12 +161,11 @@ fn a_new_plugin_folder_changes_the_output_without_rebuilding() {
 version = "0.1.0"
 description = "Hà Giang outlets"
 priority = 60
-disable = ["core.ntm_communes"]
+disable = ["reading.ntm_communes.1"]
 [applies]
 text = ["HÀ GIANG –"]
 [locality]
 province = "Hà Giang"
-districts = ["Vị Xuyên", "Bắc Quang"]
 "#,
     );
     write(
@@ -399,10 +398,14 @@ fn lists_the_lexicon_with_plugin_aliases() {
 }
 
 #[test]
-fn a_plugin_overrides_a_core_rule_by_reusing_its_id() {
+fn a_plugin_rule_reads_what_the_readings_do_not_and_wins_on_its_number() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("a.txt");
     write(&doc, "QUẢNG NINH – Toàn tỉnh có 120 xã hoàn thành nông thôn mới; có 40/41 xã đạt chuẩn nông thôn mới.\n");
+    let before = chiso().arg("extract").arg(&doc).arg("-q").output().unwrap();
+    let before = String::from_utf8(before.stdout).unwrap();
+    assert_eq!(before.lines().count(), 1, "{before}");
+    assert!(before.contains("\"value\":40"), "{before}");
     let p = dir.path().join("quang-ninh");
     write(
         &p.join("plugin.toml"),
@@ -411,11 +414,11 @@ fn a_plugin_overrides_a_core_rule_by_reusing_its_id() {
     write(
         &p.join("rules/ntm.toml"),
         r#"[[rule]]
-id = "core.ntm_communes"
+id = "quang-ninh.ntm_communes.hoan_thanh"
 indicator = "ntm_communes"
-pattern = '%{COUNT_OF:value}\s+xã\s+hoàn thành\s+%{NTM}'
-triggers = ["hoàn thành"]
-examples = [{ text = "có 12 xã hoàn thành nông thôn mới", value = 12 }]
+pattern = '%{COUNT_OF:value}\s+xã\s+(?:hoàn thành|đạt)\s+%{NTM}'
+triggers = ["nông thôn mới"]
+examples = [{ text = "có 12 xã hoàn thành nông thôn mới", value = 12 }, { text = "có 5 xã đạt nông thôn mới", value = 5 }]
 negative_examples = ["xã đạt chuẩn nông thôn mới"]
 "#,
     );
@@ -428,11 +431,11 @@ negative_examples = ["xã đạt chuẩn nông thôn mới"]
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(
-        text.contains("\"value\":120") && text.contains("\"plugin\":\"quang-ninh\""),
-        "{text}"
-    );
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["value"], 120);
+    assert_eq!(first["rule"], "quang-ninh.ntm_communes.hoan_thanh");
+    assert!(text.contains("\"rule\":\"reading.ntm_communes.1\""), "{text}");
 }
 
 #[test]

@@ -22,7 +22,8 @@ pub fn run(args: RuleArgs) -> ExitStatus {
         || "the catalogue or lexicon did not load".to_string(),
         |rs| {
             format!(
-                "{} rules, {} plugins, {} scripts",
+                "{} readings, {} rules, {} plugins, {} scripts",
+                rs.vocabulary.readings.len(),
                 rs.rules.len(),
                 rs.plugins.len(),
                 rs.scripts.len()

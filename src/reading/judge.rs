@@ -26,7 +26,7 @@ use super::vocab::{Hit, Scope, Vocabulary};
 /// How far (bytes) a mention's stretch reaches on each side at most.
 const REACH: usize = 220;
 /// At most this many words between two numbers for them to be items of one list.
-const LIST_GAP_WORDS: usize = 5;
+const LIST_GAP_WORDS: usize = 8;
 /// How far back (bytes) a plan word makes a number a plan.
 const PLAN_REACH: usize = 160;
 /// How far (bytes) `prev` and `next` words may be from the number.
@@ -72,6 +72,8 @@ pub struct Weighed {
     pub evidence: Vec<(String, f64)>,
     /// Why it did not hold.
     pub failed: Option<String>,
+    /// Where its cue words are in the mention's own stretch: a record's quote reaches to them.
+    pub reach: Vec<Range<usize>>,
 }
 
 /// Wider scopes than the sentence, computed once per document when first needed.
@@ -118,6 +120,8 @@ struct Sentence<'a> {
     text: &'a str,
     range: Range<usize>,
     hits: Vec<Hit>,
+    /// Describe the evidence in words (for `chiso explain`); off on the hot path.
+    explain: bool,
 }
 
 impl Sentence<'_> {
@@ -142,19 +146,30 @@ impl Sentence<'_> {
     fn quote(&self, h: &Hit) -> &str {
         &self.text[h.range.clone()]
     }
+
+    /// A description for explain, built only when explaining.
+    fn say(&self, f: impl FnOnce() -> String) -> String {
+        if self.explain {
+            f()
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// Judge every mention of `sentence` (a byte range of `text`). `applies` says whether a
-/// plugin's readings count for this document; `previous` is the judged mentions of the
+/// reading counts for this document (its plugin applies, no applying plugin disables it); `previous` is the judged mentions of the
 /// sentence just before, for parts announced at a sentence's start ("Trong đó, 74 …").
+#[allow(clippy::too_many_arguments)]
 pub fn judge_sentence(
     vocab: &Vocabulary,
     catalog: &Catalog,
     text: &str,
     sentence: Range<usize>,
     wide: &Wide,
-    applies: &dyn Fn(&str) -> bool,
+    applies: &dyn Fn(&super::vocab::Reading) -> bool,
     previous: &[Judged],
+    explain: bool,
 ) -> Vec<Judged> {
     let found = mention::find(text, sentence.clone());
     if found.is_empty() {
@@ -165,6 +180,7 @@ pub fn judge_sentence(
         text,
         range: sentence.clone(),
         hits: vocab.hits(text, sentence.clone()),
+        explain,
     };
     let sets = &vocab.sets;
     // Names, ordinals and dates ("Nghị quyết số 28", "năm 2022", "khóa 15") are not figures,
@@ -183,11 +199,11 @@ pub fn judge_sentence(
             .max_by_key(|h| h.range.end);
         let duration = longest_at_noun
             .filter(|h| vocab.in_group(h.phrase, sets.durations))
-            .map(|h| format!("a length of time: «{} {}»", &text[m.span.clone()], s.quote(h)));
+            .map(|h| s.say(|| format!("a length of time: «{} {}»", &text[m.span.clone()], s.quote(h))));
         let name = s
             .in_range(sets.identifier_before, sentence.start..m.span.start)
             .find(right_before)
-            .map(|h| format!("a name, ordinal or date: «{} {}»", s.quote(h), &text[m.value_span.clone()]));
+            .map(|h| s.say(|| format!("a name, ordinal or date: «{} {}»", s.quote(h), &text[m.value_span.clone()])));
         match name.or(duration) {
             Some(why) => named.push(Judged {
                 verdict: Verdict::Blocked(why),
@@ -257,10 +273,12 @@ pub fn judge_sentence(
             // "(96,9%)" right after what it is the share of.
             let share_in_parens = mentions[i].shape == Shape::Percent
                 && mentions[i].in_parens
-                && gap.trim_end().ends_with('(')
-                && !gap.contains(['.', ';']);
+                && gap.trim() == "(";
+            // A parenthesis between them labels the second ("cán bộ nữ (21,3%), tuổi trẻ
+            // (21,7%)"), except between the items of a list "Tân Lập (8/9), Đồng Tâm (11/13)".
+            let labelled = gap.contains('(') && mentions[i].list_item.is_none();
             share_in_parens
-                || words <= LIST_GAP_WORDS
+                || !labelled && words <= LIST_GAP_WORDS
                 && !noun_between
                 && separated
                 && !part
@@ -313,7 +331,7 @@ pub fn judge_sentence(
             if !kind_fits(r.kind, m.shape) {
                 continue;
             }
-            if r.plugin.as_deref().is_some_and(|p| !applies(p)) {
+            if !applies(r) {
                 continue;
             }
             j.weighed.push(weigh(&ctx, ri, inherited.as_ref()));
@@ -618,6 +636,18 @@ impl Ctx<'_> {
     /// and a description. Local scopes fall back on the neighbours of a list; wider scopes
     /// look near first.
     fn find(&self, group: usize, scope: Scope, k: usize, chain: bool) -> Option<(String, f64)> {
+        self.find_at(group, scope, k, chain).map(|(what, weight, _)| (what, weight))
+    }
+
+    /// [`Ctx::find`], with the place of the words when they are in the mention's own stretch
+    /// (a record's quote reaches to them).
+    fn find_at(
+        &self,
+        group: usize,
+        scope: Scope,
+        k: usize,
+        chain: bool,
+    ) -> Option<(String, f64, Option<Range<usize>>)> {
         let m = &self.mentions[k];
         // The items of a list "Tân Lập (8/9), Đồng Tâm (11/13)" have their words on either side.
         let scope = match scope {
@@ -687,7 +717,7 @@ impl Ctx<'_> {
                 .in_range(group, m.span.end..ne)
                 .find(|h| !self.s.negated(h.range.start))
             {
-                return Some((format!("«{}» in its noun", self.s.quote(h)), 1.0));
+                return Some((self.s.say(|| format!("«{}» in its noun", self.s.quote(h))), 1.0, None));
             }
         }
         let found = match scope {
@@ -710,7 +740,7 @@ impl Ctx<'_> {
                 }
             }
             Scope::Sentence | Scope::Paragraph | Scope::Document => {
-                if let Some(x) = self.find(group, Scope::Near, k, chain) {
+                if let Some(x) = self.find_at(group, Scope::Near, k, chain) {
                     return Some(x);
                 }
                 if let Some(h) = self
@@ -718,7 +748,7 @@ impl Ctx<'_> {
                     .in_range(group, self.s.range.clone())
                     .find(|h| !self.s.negated(h.range.start))
                 {
-                    return Some((format!("«{}» in the sentence", self.s.quote(h)), 0.45));
+                    return Some((self.s.say(|| format!("«{}» in the sentence", self.s.quote(h))), 0.45, None));
                 }
                 if scope == Scope::Sentence {
                     return None;
@@ -740,15 +770,19 @@ impl Ctx<'_> {
                     })
                     .map(|h| {
                         (
-                            format!("«{}» in the {}", &self.wide.text[h.range.clone()], scope.as_str()),
+                            self.s.say(|| {
+                                format!("«{}» in the {}", &self.wide.text[h.range.clone()], scope.as_str())
+                            }),
                             weight,
+                            None,
                         )
                     });
             }
         };
         if let Some(((d, h), side)) = found {
             let weight = 1.0 - (d.min(160) as f64) / 320.0;
-            return Some((format!("«{}» {d} bytes {side}", self.s.quote(h)), weight));
+            let own = (k == self.i).then(|| h.range.clone());
+            return Some((self.s.say(|| format!("«{}» {d} bytes {side}", self.s.quote(h))), weight, own));
         }
         if !chain || matches!(scope, Scope::Prev | Scope::Next) {
             return None;
@@ -763,7 +797,7 @@ impl Ctx<'_> {
                 if let Some((d, h)) = nearest(self.windows[b].start..m.span.start, true) {
                     let weight = (1.0 - (d.min(160) as f64) / 320.0) * 0.75f64.powi((k - b) as i32);
                     let item = &text[self.mentions[b].span.clone()];
-                    return Some((format!("«{}» of the list item «{item}» before", self.s.quote(h)), weight));
+                    return Some((self.s.say(|| format!("«{}» of the list item «{item}» before", self.s.quote(h))), weight, None));
                 }
             }
         }
@@ -773,7 +807,7 @@ impl Ctx<'_> {
                 if let Some((d, h)) = nearest(ne..self.windows[f].end, false) {
                     let weight = (1.0 - (d.min(160) as f64) / 320.0) * 0.75f64.powi((f - k) as i32);
                     let item = &text[self.mentions[f].span.clone()];
-                    return Some((format!("«{}» of the list item «{item}» after", self.s.quote(h)), weight));
+                    return Some((self.s.say(|| format!("«{}» of the list item «{item}» after", self.s.quote(h))), weight, None));
                 }
                 f += 1;
             }
@@ -802,22 +836,15 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         score: 0.0,
         evidence: Vec::new(),
         failed: None,
+        reach: Vec::new(),
     };
     let noun = &ctx.nouns[ctx.i];
-    // A total: kept when the indicator has one; "195/160" (more than the "total": a result
-    // over its target) keeps the value alone; a share "x/y" of what has no total is not it.
-    if let Some(t) = m.total {
-        if !r.total && m.value <= t && m.total_slash {
-            w.failed = Some(format!("«x/y» gives a share, and {} has no total", r.indicator));
-            return w;
-        }
-    }
     match (r.nouns, noun) {
         (Some(g), Some(n)) if vocab.in_group(n.phrase, g) => {
-            w.evidence.push((format!("noun «{}»", ctx.s.quote(n)), 1.0));
+            w.evidence.push((ctx.s.say(|| format!("noun «{}»", ctx.s.quote(n))), 1.0));
         }
         (Some(_), Some(n)) => {
-            w.failed = Some(format!("it counts «{}», not {}", ctx.s.quote(n), group_words(vocab, r.nouns)));
+            w.failed = Some(ctx.s.say(|| format!("it counts «{}», not {}", ctx.s.quote(n), group_words(vocab, r.nouns))));
             return w;
         }
         (Some(g), None) => {
@@ -828,13 +855,13 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
                 .flatten();
             match (from_list, inherited) {
                 (Some((what, _)), _) if m.list_item.is_some() => {
-                    w.evidence.push((format!("noun {what} opening the list"), 0.6))
+                    w.evidence.push((ctx.s.say(|| format!("noun {what} opening the list")), 0.6))
                 }
                 (_, Some((h, _))) if vocab.in_group(h.phrase, g) => w
                     .evidence
                     .push((format!("noun «{}» of the figure it is part of", ctx.s.quote(h)), 0.6)),
                 _ => {
-                    w.failed = Some(format!("no noun: it needs {}", group_words(vocab, Some(g))));
+                    w.failed = Some(ctx.s.say(|| format!("no noun: it needs {}", group_words(vocab, Some(g)))));
                     return w;
                 }
             }
@@ -847,23 +874,36 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
                 None => r.cues.iter().any(|&g| vocab.in_group(n.phrase, g)),
             };
             if vocab.is_noun(n.phrase) && !about {
-                w.failed = Some(format!("it is about «{}»", ctx.s.quote(n)));
+                w.failed = Some(ctx.s.say(|| format!("it is about «{}»", ctx.s.quote(n))));
                 return w;
             }
         }
         (None, None) => {}
     }
+    // A total: kept when the indicator has one; "195/160" (more than the "total": a result
+    // over its target) keeps the value alone; a share "x/y" of what has no total is not it.
+    if let Some(t) = m.total {
+        if !r.total && m.value <= t && m.total_slash {
+            w.failed = Some(ctx.s.say(|| format!("«x/y» gives a share, and {} has no total", r.indicator)));
+            return w;
+        }
+    }
     for &g in &r.cues {
         let scope = vocab.groups[g].scope;
         // The noun itself may be the cue: "91,8% tổ chức cơ sở đảng …", "16 chi bộ trực thuộc".
         if let Some(n) = noun.as_ref().filter(|n| vocab.in_group(n.phrase, g)) {
-            w.evidence.push((format!("{}: the noun «{}»", scope.as_str(), ctx.s.quote(n)), 1.0));
+            w.evidence.push((ctx.s.say(|| format!("{}: the noun «{}»", scope.as_str(), ctx.s.quote(n))), 1.0));
             continue;
         }
-        match ctx.find(g, scope, ctx.i, true) {
-            Some((what, weight)) => w.evidence.push((format!("{}: {what}", scope.as_str()), weight)),
+        match ctx.find_at(g, scope, ctx.i, true) {
+            Some((what, weight, at)) => {
+                if let Some(at) = at.filter(|_| scope.is_local()) {
+                    w.reach.push(at);
+                }
+                w.evidence.push((ctx.s.say(|| format!("{}: {what}", scope.as_str())), weight))
+            }
             None => {
-                w.failed = Some(format!("missing {}", vocab.groups[g].text));
+                w.failed = Some(ctx.s.say(|| format!("missing {}", vocab.groups[g].text)));
                 return w;
             }
         }
@@ -873,7 +913,7 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         // A list item is blocked by what blocks the items it takes its words from.
         let chain = scope == Scope::Before;
         if let Some((what, _)) = ctx.find(g, scope, ctx.i, chain) {
-            w.failed = Some(format!("blocked by {}: {what}", vocab.groups[g].text));
+            w.failed = Some(ctx.s.say(|| format!("blocked by {}: {what}", vocab.groups[g].text)));
             return w;
         }
     }

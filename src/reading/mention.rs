@@ -132,7 +132,13 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
         let mut total = None;
         let mut total_slash = false;
         let mut span_end = end;
-        if let Some(c) = TOTAL.captures(&s[end..]) {
+        let after = s[end..].trim_start();
+        let may_total = after.starts_with('/')
+            || after.starts_with("trong")
+            || after.starts_with("trên")
+            || after.starts_with("Trong")
+            || after.starts_with("Trên");
+        if let Some(c) = TOTAL.captures(&s[end..]).filter(|_| may_total) {
             let t = c.get(1).expect("total group");
             let slash = s[end..end + t.start()].contains('/');
             if let Some(tv) = number::parse_number(t.as_str()) {
@@ -171,15 +177,26 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             continue;
         }
         // The qualifier before the number.
-        let head = &s[..start];
+        // Only the last words before the number can be its qualifier: an end-anchored search
+        // over the whole sentence head would make long sentences quadratic.
+        let head_from = floor_boundary(s, start.saturating_sub(40));
+        let head = &s[head_from..start];
         let mut span_start = start;
         let mut qualifier = Qualifier::Exact;
-        if let Some(c) = QUAL_BEFORE.captures(head) {
+        let letter_before = head.trim_end().chars().next_back().is_some_and(char::is_alphabetic);
+        if let Some(c) = QUAL_BEFORE.captures(head).filter(|_| letter_before) {
             let q = c.get(1).expect("qualifier group");
-            if let Some(parsed) = number::parse_quantity(&format!("{} 1", q.as_str())) {
-                qualifier = parsed.qualifier;
+            // "đạt và vượt 15/19 chỉ tiêu", "hoàn thành vượt mức 3/12": the targets met or
+            // exceeded, counted exactly; "vượt" is a qualifier only on its own.
+            let word_before = head[..q.start()].trim_end().rsplit(' ').next().unwrap_or("");
+            let completes = q.as_str().to_lowercase().starts_with("vượt")
+                && matches!(word_before.to_lowercase().as_str(), "và" | "thành" | "đạt" | "hoặc");
+            if !completes {
+                if let Some(parsed) = number::parse_quantity(&format!("{} 1", q.as_str())) {
+                    qualifier = parsed.qualifier;
+                }
+                span_start = head_from + q.start();
             }
-            span_start = q.start();
         }
         // The unit: percent, money, area.
         let rest = &s[span_end..];
@@ -229,9 +246,10 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
                 let inner = &rest[..c];
                 inner.split_whitespace().count() <= 3 && !inner.contains(['(', ',', ';'])
             });
-            let before = &s[..o];
+            let from = floor_boundary(s, o.saturating_sub(80));
+            let before = &s[from..o];
             let name = NAME_BEFORE.captures(before)?.get(1)?;
-            (close && total.is_some()).then(|| base + name.start()..base + name.end())
+            (close && total.is_some()).then(|| base + from + name.start()..base + from + name.end())
         });
         out.push(Mention {
             value,
@@ -316,6 +334,14 @@ fn glued_after(s: &str, end: usize) -> bool {
     let joiner = matches!(a1, Some('-' | '/' | '–' | '—' | ':'))
         || (a1 == Some('.') && a2.is_some_and(|c| c.is_ascii_digit()));
     joiner && a2.is_some_and(char::is_alphanumeric)
+}
+
+/// The nearest character boundary of `s` at or before `at`.
+fn floor_boundary(s: &str, mut at: usize) -> usize {
+    while at > 0 && !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Whether `at` is inside an open parenthesis of `s`, and where it opened.

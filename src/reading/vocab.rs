@@ -260,10 +260,7 @@ impl Vocabulary {
                 };
                 let n = per_indicator.entry(ind.clone()).or_default();
                 *n += 1;
-                let id = spec.id.clone().unwrap_or_else(|| {
-                    let prefix = plugin.as_deref().map_or(String::new(), |p| format!("{p}."));
-                    format!("{prefix}reading.{ind}.{n}")
-                });
+                let id = reading_id(spec, plugin.as_deref(), *n);
                 let mut ok = true;
                 let mut parse_groups = |list: &[Spanned<String>], b: &mut Builder| -> Vec<usize> {
                     let mut out = Vec::new();
@@ -354,22 +351,38 @@ impl Vocabulary {
         for g in noun_groups {
             noun_group[g] = true;
         }
-        // Anchors: the local cue words of every reading (a sentence without one of them holds
-        // no figure any reading could take), and the nouns of readings without local cues.
+        // Anchors wake a sentence up for reading. Every group a reading needs that is looked
+        // for no wider than the sentence (its nouns, its local and sentence cues) must be in
+        // any sentence holding one of its figures, so one such group per reading is enough:
+        // the most selective, i.e. the one whose shortest word is longest ("kết nạp" rather
+        // than "có | với | là").
+        let common: std::collections::BTreeSet<String> = words
+            .get("common")
+            .into_iter()
+            .flatten()
+            .map(|w| crate::ruleset::lowercase_same_len(&crate::normalize::for_matching(w.trim())))
+            .collect();
         let mut anchors = std::collections::BTreeSet::new();
         for r in &readings {
-            let local: Vec<usize> = r
-                .cues
-                .iter()
-                .copied()
-                .filter(|&g| b.groups[g].0.is_local())
-                .collect();
-            let source = if local.is_empty() {
-                r.nouns.into_iter().collect::<Vec<_>>()
-            } else {
-                local
+            let candidates = r.nouns.into_iter().chain(
+                r.cues
+                    .iter()
+                    .copied()
+                    .filter(|&g| b.groups[g].0 <= Scope::Sentence),
+            );
+            let selectivity = |g: &usize| {
+                let shortest = b.members[*g]
+                    .iter()
+                    .map(|&p| b.phrases[p].chars().count())
+                    .min()
+                    .unwrap_or(0);
+                let common = b.members[*g]
+                    .iter()
+                    .filter(|&&p| common.contains(&b.phrases[p]))
+                    .count();
+                (std::cmp::Reverse(common), shortest, std::cmp::Reverse(b.members[*g].len()))
             };
-            for g in source {
+            if let Some(g) = candidates.max_by_key(selectivity) {
                 for &p in &b.members[g] {
                     anchors.insert(b.phrases[p].clone());
                 }
@@ -549,6 +562,8 @@ impl Builder {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            // A full DFA: a few thousand short phrases fit, and it scans fastest.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&self.phrases)
             .expect("vocabulary automaton builds");
         Vocabulary {
@@ -566,6 +581,31 @@ impl Builder {
             anchors,
         }
     }
+}
+
+/// The ids the readings of these files get (for `disable` lists and `chiso explain --rule`).
+pub fn reading_ids(files: &[(PathBuf, String, Option<String>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut per_indicator: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, source, plugin) in files {
+        let Ok(f) = toml::from_str::<ReadingsFile>(source) else {
+            continue;
+        };
+        for spec in &f.reading {
+            let ind = spec.indicator.get_ref();
+            let n = per_indicator.entry(ind.clone()).or_default();
+            *n += 1;
+            out.push(reading_id(spec, plugin.as_deref(), *n));
+        }
+    }
+    out
+}
+
+fn reading_id(spec: &ReadingSpec, plugin: Option<&str>, n: usize) -> String {
+    spec.id.clone().unwrap_or_else(|| {
+        let prefix = plugin.map_or(String::new(), |p| format!("{p}."));
+        format!("{prefix}reading.{}.{n}", spec.indicator.get_ref())
+    })
 }
 
 /// The readings files of a rules folder and of plugins: `rules/readings.toml`, then each
