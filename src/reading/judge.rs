@@ -235,13 +235,30 @@ pub fn judge_sentence(
         .map(|i| {
             let m = &mentions[i];
             let seg = segment(m.span.start);
+            // Numbers in a parenthesis ("27 xã (chiếm 57,4% tổng số xã) đạt chuẩn", "31 xã (trên
+            // tổng số 47 xã) được công nhận") do not cut the stretch of a number outside it.
+            // Nor does a count of something no reading counts ("71/162 xã (43,8%) cùng hai huyện
+            // … được công nhận đạt chuẩn").
+            let cuts = |k: usize| {
+                let other = mentions[k].shape == Shape::Count
+                    && nouns[k].as_ref().is_some_and(|n| !vocab.is_reading_noun(n.phrase));
+                (!mentions[k].in_parens || m.in_parens) && !other
+            };
+            let outside = |k: usize| !mentions[k].in_parens || m.in_parens;
             let mut start = seg.start.max(m.span.start.saturating_sub(REACH));
-            if i > 0 {
-                start = start.max(noun_end(i - 1));
+            if let Some(p) = (0..i).rev().find(|&k| outside(k)) {
+                // A share sees the noun of the count before it, its likely subject
+                // ("412/425 cán bộ, công chức cấp xã đạt chuẩn (96,9%)").
+                let from = if m.shape == Shape::Percent && mentions[p].shape == Shape::Count {
+                    mentions[p].span.end
+                } else {
+                    noun_end(p)
+                };
+                start = start.max(from);
             }
             let mut end = seg.end.min(noun_end(i) + REACH);
-            if let Some(n) = mentions.get(i + 1) {
-                end = end.min(n.span.start);
+            if let Some(n) = (i + 1..mentions.len()).find(|&k| cuts(k)) {
+                end = end.min(mentions[n].span.start);
             }
             let end = end.max(noun_end(i));
             floor_char(text, start.min(m.span.start))..ceil_char(text, end)
@@ -260,6 +277,10 @@ pub fn judge_sentence(
             let gap = between(text, gap_range.start, gap_range.end);
             let words = gap.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
             let separated = gap.contains([',', ';', '(']) || gap.split_whitespace().any(|w| w == "và");
+            // Across a ";" only the shortest gaps: "hiến 401 cây dừa; 16.171m2 đất".
+            if gap.contains(';') && words > 3 {
+                return false;
+            }
             let part = s.in_range(sets.subcount, gap_range.clone()).next().is_some();
             // Another noun between them ("nữ chiếm 17,3%, cán bộ trẻ chiếm 9,6%") means the
             // second number is about something else.
@@ -273,7 +294,8 @@ pub fn judge_sentence(
             // "(96,9%)" right after what it is the share of.
             let share_in_parens = mentions[i].shape == Shape::Percent
                 && mentions[i].in_parens
-                && gap.trim() == "(";
+                && gap.trim_start().starts_with('(')
+                && is_share_gap(gap);
             // A parenthesis between them labels the second ("cán bộ nữ (21,3%), tuổi trẻ
             // (21,7%)"), except between the items of a list "Tân Lập (8/9), Đồng Tâm (11/13)".
             let labelled = gap.contains('(') && mentions[i].list_item.is_none();
@@ -305,11 +327,18 @@ pub fn judge_sentence(
         }
         // A number right after "trong đó" with no noun of its own counts the same things as
         // the figure before it: "108 trưởng thôn, trong đó 77 là đảng viên" (77 of 108).
-        let inherited = if nouns[i].is_none() && i > 0 {
+        // Likewise after a frame: "Trong số 24 trưởng bản …, có 19 người là đảng viên".
+        let generic = nouns[i].as_ref().is_none_or(|n| {
+            matches!(s.quote(n).to_lowercase().as_str(), "người" | "đồng chí" | "đ/c")
+        });
+        let inherited = if generic && i > 0 {
             let gap = noun_end(i - 1)..m.span.start;
-            let part = gap.start <= gap.end && s.in_range(sets.subcount, gap.clone()).next().is_some();
+            let part = gap.start <= gap.end
+                && (s.in_range(sets.subcount, gap.clone()).next().is_some()
+                    || s.in_range(sets.frame, mentions[i - 1].span.start.saturating_sub(24)..mentions[i - 1].span.start)
+                        .any(|h| between(text, h.range.end, mentions[i - 1].span.start).trim().is_empty()));
             match (&nouns[i - 1], part) {
-                (Some(h), true) if mentions[i - 1].value >= m.value => {
+                (Some(h), true) if mentions[i - 1].value >= m.value && vocab.is_reading_noun(h.phrase) => {
                     Some((h.clone(), mentions[i - 1].value))
                 }
                 _ => None,
@@ -318,6 +347,7 @@ pub fn judge_sentence(
             None
         };
         let ctx = Ctx {
+            blocking: std::cell::Cell::new(false),
             s: &s,
             wide,
             mentions: &mentions,
@@ -350,9 +380,17 @@ pub fn judge_sentence(
         let Verdict::Figure { reading, confidence, .. } = prev.verdict else {
             continue;
         };
+        // From the count's noun, or from its cue words after it ("1.412/1.508 trưởng thôn là
+        // đảng viên, chiếm 93,63%").
+        let reach_end = prev
+            .weighed
+            .iter()
+            .find(|w| w.reading == reading)
+            .and_then(|w| w.reach.iter().map(|r| r.end).max())
+            .unwrap_or(0);
         let gap = between(
             text,
-            prev.noun.as_ref().map_or(prev.mention.span.end, |h| h.range.end),
+            prev.noun.as_ref().map_or(prev.mention.span.end, |h| h.range.end).max(reach_end),
             out[i].mention.span.start,
         );
         if !is_share_gap(gap) {
@@ -374,6 +412,36 @@ pub fn judge_sentence(
         }
     }
 
+    // And the other way: "x/y" in a parenthesis right after a share restates it as a count
+    // ("Trưởng xóm là đảng viên đạt 100% (21/21 xóm)").
+    for i in 1..out.len() {
+        let m = &out[i].mention;
+        if m.total.is_none() || !m.in_parens || matches!(out[i].verdict, Verdict::Figure { .. }) {
+            continue;
+        }
+        let Verdict::Figure { reading, confidence, .. } = out[i - 1].verdict else {
+            continue;
+        };
+        let gap = between(text, out[i - 1].mention.span.end, m.span.start);
+        if out[i - 1].mention.shape != Shape::Percent || gap.trim() != "(" {
+            continue;
+        }
+        let rate = &vocab.readings[reading].indicator;
+        let count = catalog
+            .get(rate)
+            .and_then(|ind| ind.share_of.clone())
+            .and_then(|c| vocab.readings.iter().position(|r| *r.indicator == *c));
+        if let Some(ri) = count {
+            out[i].verdict = Verdict::Figure {
+                reading: ri,
+                value: m.value,
+                total: m.total.filter(|t| *t >= m.value),
+                confidence: round2(confidence * 0.9),
+                why: format!("the count the {rate} figure just before restates"),
+            };
+        }
+    }
+
     // Frames: "Trong tổng số 14 xã …, 6 xã đã về đích", "93 xã … trong tổng số 122 xã". A
     // number right after a frame word that is no figure itself is the total of the figure
     // with the same noun in its sentence (when the indicator keeps totals).
@@ -391,6 +459,7 @@ pub fn judge_sentence(
             .as_ref()
             .map(|n| text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase())
     };
+    let mut framed = vec![false; out.len()];
     for i in 0..out.len() {
         let Verdict::Figure { reading, value, total: None, .. } = out[i].verdict else {
             continue;
@@ -403,11 +472,13 @@ pub fn judge_sentence(
                 k != i
                     && frame_word[k].is_some()
                     && frame_word[i].is_none()
-                    && !matches!(out[k].verdict, Verdict::Blocked(_))
+                    && out[k].mention.total.is_none()
+                    && (!matches!(out[k].verdict, Verdict::Blocked(_)) || out[k].mention.in_parens)
             })
             .filter(|&k| out[k].mention.value >= value && head(&out[k]).is_some() && head(&out[k]) == head(&out[i]))
             .min_by_key(|&k| out[k].mention.span.start.abs_diff(out[i].mention.span.start));
         if let Some(k) = frame {
+            framed[i] = true;
             let t = out[k].mention.value;
             let whole = text[out[k].mention.span.clone()].to_string();
             if let Verdict::Figure { total, why, .. } = &mut out[i].verdict {
@@ -438,8 +509,13 @@ pub fn judge_sentence(
         } else {
             None
         };
+        // A parenthesis' parts stay inside it.
+        let inherits = |w: &Option<Hit>| {
+            w.clone()
+                .filter(|w| w.phrase != usize::MAX || out[i].mention.in_parens)
+        };
         if part_word[i].is_none() && i > 0 && chained[i] {
-            part_word[i] = part_word[i - 1].clone();
+            part_word[i] = inherits(&part_word[i - 1]);
         }
         // "trong đó có 375 ý kiến … và 2.526 ý kiến …": the next part of the same noun in the
         // same segment is a part too.
@@ -456,7 +532,7 @@ pub fn judge_sentence(
             if let Some(j) = earlier {
                 let stretch = between(text, out[j].mention.span.end, to);
                 if part_word[j].is_some() && !stretch.contains(';') && !stretch.contains(". ") {
-                    part_word[i] = part_word[j].clone();
+                    part_word[i] = inherits(&part_word[j]);
                 }
             }
         }
@@ -465,6 +541,37 @@ pub fn judge_sentence(
         if part_word[i].is_none() && i > 0 {
             if let Some(w) = part_word[0].as_ref().filter(|w| w.range.start - sentence.start <= 12) {
                 part_word[i] = Some(w.clone());
+            }
+        }
+        // "(21 đảng viên ở khu dân cư, 39 …)": a number in a parenthesis after a figure.
+        if part_word[i].is_none()
+            && out[i].mention.in_parens
+            && out[i].mention.list_item.is_none()
+            && out[i].mention.shape != Shape::Percent
+            && i > 0
+        {
+            let open = text[..out[i].mention.span.start].rfind('(').unwrap_or(0);
+            // The number the parenthesis follows: the last one before it opened.
+            let Some(p) = (0..i).rev().find(|&k| out[k].mention.span.end <= open) else {
+                continue;
+            };
+            // The parenthesis belongs to the number right before it ("có 60 đảng viên (21 …)",
+            // "100% kiến nghị của cử tri (168 kiến nghị)"), not to a label ("tỷ lệ cán bộ nữ
+            // (21,3%)" after "đổi mới 1/3").
+            let prev_end = out[p].noun.as_ref().map_or(out[p].mention.span.end, |n| n.range.end);
+            let attached = prev_end <= open && between(text, prev_end, open).split_whitespace().count() <= 3;
+            if attached {
+                part_word[i] = Some(Hit { phrase: usize::MAX, range: open..open + 1 });
+                // After a number that is no figure, a parenthesis is an aside (unless it
+                // restates a share: "100% số xã (17/17 xã)").
+                let restates = out[p].mention.shape == Shape::Percent
+                    && between(text, out[p].mention.span.end, open).split_whitespace().count() <= 3;
+                if !matches!(out[p].verdict, Verdict::Figure { .. })
+                    && matches!(out[i].verdict, Verdict::Figure { .. })
+                    && !restates
+                {
+                    out[i].verdict = Verdict::Blocked("an aside in a parenthesis".into());
+                }
             }
         }
         // "Trong số 517 đảng viên được kết nạp …, có 136 người …": what follows the whole in
@@ -482,7 +589,7 @@ pub fn judge_sentence(
         let Verdict::Figure { reading, .. } = out[i].verdict else {
             continue;
         };
-        if out[i].mention.list_item.is_some() {
+        if out[i].mention.list_item.is_some() || framed[i] {
             continue;
         }
         let indicator = &vocab.readings[reading].indicator;
@@ -508,7 +615,22 @@ pub fn judge_sentence(
             Verdict::Nothing => false,
         };
         let opens = word.range.start - sentence.start <= 12;
-        let parent = out[..i].iter().any(same) || (opens && previous.iter().any(same));
+        // A parenthesis is part of the number right before it only.
+        let parent = if word.phrase == usize::MAX {
+            let anchor = (0..i).rev().find(|&k| out[k].mention.span.end <= word.range.start);
+            // A parenthesis after a number that is no figure (nor a share it restates) is an aside.
+            if let Some(k) = anchor {
+                let restates = out[k].mention.shape == Shape::Percent
+                    && between(text, out[k].mention.span.end, word.range.start).split_whitespace().count() <= 3;
+                if !matches!(out[k].verdict, Verdict::Figure { .. }) && !restates {
+                    out[i].verdict = Verdict::Blocked("an aside in a parenthesis".into());
+                    continue;
+                }
+            }
+            anchor.is_some_and(|k| same(&out[k]))
+        } else {
+            out[..i].iter().any(same) || (opens && previous.iter().any(same))
+        };
         if parent {
             out[i].verdict = Verdict::Blocked(format!(
                 "a part («{}») of a {indicator} figure said just before",
@@ -568,7 +690,29 @@ fn blocked(
     // A plan word before it in its segment (and not far), unless a result word comes after
     // the plan word.
     let plan_from = seg.start.max(m.span.start.saturating_sub(PLAN_REACH));
-    let plan = s.in_range(sets.plan, plan_from..m.span.start).last();
+    let plan = s.in_range(sets.plan, plan_from..m.span.start).filter(|p| {
+        // The noun of another number ("Trong 21 chỉ tiêu …") is not a plan word.
+        if nouns.iter().flatten().any(|n| n.range.start <= p.range.start && p.range.end <= n.range.end) {
+            return false;
+        }
+        // "Quy định 11-QĐi/TW", "Kế hoạch số 25": a document's name, not a plan.
+        let after = between(text, p.range.end, m.span.start).trim_start();
+        let names_a_document = after.starts_with(|c: char| c.is_ascii_digit())
+            || after.to_lowercase().starts_with("số ");
+        // "Số chỉ tiêu đạt và vượt …": the targets met, not a plan.
+        let right_after = between(text, p.range.end, m.span.start).trim_start().to_lowercase();
+        if right_after.starts_with("đạt") || right_after.starts_with("hoàn thành") {
+            return false;
+        }
+        // The plan word governs its own comma clause, or the whole segment when it opens it
+        // ("Phấn đấu đến năm 2025, 100% xã …"); "Nghị quyết đề ra, có 18 chỉ tiêu đạt" is a result.
+        let same_clause = !between(text, p.range.end, m.span.start).contains(',');
+        let lead = between(text, seg.start, p.range.start);
+        let clause_lead = lead.rsplit(',').next().unwrap_or(lead);
+        let opens = clause_lead.split_whitespace().count() <= 2
+            || s.vocab.in_group(p.phrase, sets.plan_segment);
+        !names_a_document && (same_clause || opens)
+    }).last();
     if let Some(p) = plan {
         let reset = s.in_range(sets.result, p.range.end..m.span.start).next().is_some();
         if !reset {
@@ -586,6 +730,23 @@ fn blocked(
             return Some(format!("a share of a plan: «{}» after it", s.quote(h)));
         }
     }
+    // "Có 33/63 tỉnh đạt tỷ lệ cấp ủy viên nữ từ 15% trở lên": a share after an "x of y"
+    // that it does not restate is the threshold those x reached, not a figure.
+    if m.shape == Shape::Percent {
+        let threshold = mentions[..i].iter().zip(nouns).any(|(p, noun)| {
+            let reached = noun.as_ref().is_some_and(|n| {
+                let between_them = between(text, n.range.end, m.span.start);
+                between_them.split_whitespace().any(|w| matches!(w, "đạt" | "có"))
+                    && !between_them.contains([';', '('])
+            });
+            p.span.start >= seg.start
+                && reached
+                && p.total.is_some_and(|t| t > 0.0 && ((p.value / t * 100.0) - m.value).abs() > 1.0)
+        });
+        if threshold {
+            return Some("the share an «x of y» before it reached, not a figure".into());
+        }
+    }
     // "12,8% so với cùng kỳ".
     if let Some(h) = s
         .in_range(sets.change_after, noun_end..window.end.max(noun_end))
@@ -595,24 +756,23 @@ fn blocked(
     }
     // "(21 đảng viên ở khu dân cư, 39 …)" after a figure: its parts. ("100% số xã (17/17
     // xã)" says the same figure again.)
-    if m.in_parens && m.list_item.is_none() && i > 0 && m.shape != Shape::Percent {
-        let open = text[..m.span.start].rfind('(').unwrap_or(0);
-        let restates = mentions[i - 1].shape == Shape::Percent
-            && mentions[i - 1].span.end <= open
-            && between(text, mentions[i - 1].span.end, open).split_whitespace().count() <= 3;
-        if !restates && mentions[..i].iter().any(|p| p.span.end <= open) {
-            return Some("a part of the figure before the parenthesis".into());
-        }
-    }
+
     // Any other number in a parenthesis is an aside ("(3.119 kiến nghị, kỳ trước chỉ là
     // 856)"): shares, restatements and list items are taken above.
-    if m.in_parens && m.list_item.is_none() && m.shape != Shape::Percent {
+    let framed = s
+        .in_range(sets.frame, seg.start..m.span.start)
+        .any(|h| between(text, h.range.end, m.span.start).trim().is_empty());
+    if m.in_parens && m.list_item.is_none() && m.shape != Shape::Percent && !framed {
         let open = text[..m.span.start].rfind('(').unwrap_or(0);
         let restates = i > 0
             && mentions[i - 1].shape == Shape::Percent
             && mentions[i - 1].span.end <= open
             && between(text, mentions[i - 1].span.end, open).split_whitespace().count() <= 3;
-        if !restates {
+        // After a figure, a number in a parenthesis is one of its parts (decided once readings
+        // are known: "(15 xã đạt mức nâng cao)" is a figure of its own kind); with no figure
+        // before it, it is an aside.
+        let after_a_figure = mentions[..i].iter().any(|p| p.span.end <= open);
+        if !restates && !after_a_figure {
             return Some("an aside in a parenthesis".into());
         }
     }
@@ -621,6 +781,8 @@ fn blocked(
 
 /// Everything [`weigh`] needs about the sentence and the mention.
 struct Ctx<'a> {
+    /// Looking for a blocker's words rather than a cue's.
+    blocking: std::cell::Cell<bool>,
     s: &'a Sentence<'a>,
     wide: &'a Wide<'a>,
     mentions: &'a [Mention],
@@ -710,8 +872,9 @@ impl Ctx<'_> {
             d <= TIGHT && !gap.contains([',', ';', '(', ')', ':', '.'])
         };
         // A cue inside the noun phrase ("12/14 xã đạt chuẩn NTM", "205 khu dân cư nông thôn
-        // mới kiểu mẫu") is as near as it gets.
-        if scope.is_local() && ne > m.span.end {
+        // mới kiểu mẫu") is as near as it gets (for cues: a blocker's words are looked for
+        // around the noun, not in it — "11 đề xuất, kiến nghị").
+        if scope.is_local() && ne > m.span.end && !self.blocking.get() {
             if let Some(h) = self
                 .s
                 .in_range(group, m.span.end..ne)
@@ -801,7 +964,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        if matches!(scope, Scope::After | Scope::Near) {
+        // Forward only between shares: a count does not borrow the verb of the next count
+        // ("Trong số 354 học sinh đủ điều kiện, đã có 210 em được kết nạp").
+        let head = |j: usize| {
+            self.nouns[j].as_ref().map(|n| {
+                self.s.quote(n).split_whitespace().next().unwrap_or("").to_lowercase()
+            })
+        };
+        let tight_and = self.mentions.get(k + 1).is_some_and(|n| {
+            let gap = between(text, ne, n.span.start).trim();
+            gap == "và" || gap == "," || gap.is_empty()
+        });
+        let parallel = self.mentions.get(k + 1).is_some_and(|_| head(k).is_some() && head(k) == head(k + 1));
+        if matches!(scope, Scope::After | Scope::Near)
+            && (m.shape == Shape::Percent || parallel || tight_and)
+        {
             let mut f = k + 1;
             while f < self.mentions.len() && self.chained[f] && f - k <= 4 {
                 if let Some((d, h)) = nearest(ne..self.windows[f].end, false) {
@@ -839,6 +1016,11 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         reach: Vec::new(),
     };
     let noun = &ctx.nouns[ctx.i];
+    // A generic noun ("19 người là đảng viên") gives way to the noun it inherits.
+    let noun = match inherited {
+        Some((h, _)) if r.nouns.is_some_and(|g| vocab.in_group(h.phrase, g)) => &None,
+        _ => noun,
+    };
     match (r.nouns, noun) {
         (Some(g), Some(n)) if vocab.in_group(n.phrase, g) => {
             w.evidence.push((ctx.s.say(|| format!("noun «{}»", ctx.s.quote(n))), 1.0));
@@ -883,7 +1065,13 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
     // A total: kept when the indicator has one; "195/160" (more than the "total": a result
     // over its target) keeps the value alone; a share "x/y" of what has no total is not it.
     if let Some(t) = m.total {
-        if !r.total && m.value <= t && m.total_slash {
+        // "thành lập được 3/5 chi bộ … theo kế hoạch": y is the plan, x the figure.
+        let plan_total = ctx
+            .s
+            .in_range(vocab.sets.plan_after, ctx.noun_end..ctx.windows[ctx.i].end)
+            .next()
+            .is_some();
+        if !r.total && m.value <= t && m.total_slash && !plan_total {
             w.failed = Some(ctx.s.say(|| format!("«x/y» gives a share, and {} has no total", r.indicator)));
             return w;
         }
@@ -912,7 +1100,10 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         let scope = vocab.groups[g].scope;
         // A list item is blocked by what blocks the items it takes its words from.
         let chain = scope == Scope::Before;
-        if let Some((what, _)) = ctx.find(g, scope, ctx.i, chain) {
+        ctx.blocking.set(true);
+        let found = ctx.find(g, scope, ctx.i, chain);
+        ctx.blocking.set(false);
+        if let Some((what, _)) = found {
             w.failed = Some(ctx.s.say(|| format!("blocked by {}: {what}", vocab.groups[g].text)));
             return w;
         }

@@ -191,7 +191,9 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             let word_before = head[..q.start()].trim_end().rsplit(' ').next().unwrap_or("");
             let completes = q.as_str().to_lowercase().starts_with("vượt")
                 && matches!(word_before.to_lowercase().as_str(), "và" | "thành" | "đạt" | "hoặc");
-            if !completes {
+            // The neutral "từ" of "từ 90% trở lên" is left out of the mention ("đạt từ 50%").
+            let neutral = q.as_str().eq_ignore_ascii_case("từ");
+            if !completes && !neutral {
                 if let Some(parsed) = number::parse_quantity(&format!("{} 1", q.as_str())) {
                     qualifier = parsed.qualifier;
                 }
@@ -251,6 +253,21 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             let name = NAME_BEFORE.captures(before)?.get(1)?;
             (close && total.is_some()).then(|| base + from + name.start()..base + from + name.end())
         });
+        // After a colon, "Name x/y" or "Name z%" items: "ở từng xã: Quân Chu 11/12, Cát Nê 8/9";
+        // "ở các huyện: Đoan Hùng 100%, Thanh Ba 98,2%".
+        let list_item = list_item.or_else(|| {
+            if in_parens || (total.is_none() && shape != Shape::Percent) {
+                return None;
+            }
+            let colon = s[..span_start].rfind(':')?;
+            let from = floor_boundary(s, span_start.saturating_sub(80)).max(colon + 1);
+            let before = &s[from..span_start];
+            let name = NAME_BEFORE.captures(before)?.get(1)?;
+            let lead = s[..from + name.start()].trim_end();
+            let item_start = lead.ends_with([':', ',']) || lead.ends_with(" và") || lead.ends_with(';');
+            (item_start && name.as_str().chars().next().is_some_and(char::is_uppercase))
+                .then(|| base + from + name.start()..base + from + name.end())
+        });
         out.push(Mention {
             value,
             total,
@@ -294,11 +311,31 @@ fn is_not_a_number_here(s: &str, start: usize, end: usize, word: &str) -> bool {
     let lower = word.to_lowercase();
     // "một" is mostly the article ("một cuộc đối thoại"), "không" the negation, a lone "năm"
     // the word "year"; a bare "trăm" after "hàng", "vài" is vague.
-    if matches!(lower.as_str(), "một" | "không" | "năm") {
+    if matches!(lower.as_str(), "một" | "không") {
         return true;
+    }
+    // "năm" is five only in a count's place: "ba tập thể và năm cá nhân", "cho năm đơn vị".
+    if lower == "năm" {
+        let prev = s[..start].trim_end();
+        let counted = prev.ends_with(',')
+            || ["và", "cho", "có", "gồm", "tặng", "được", "với"]
+                .iter()
+                .any(|w| prev.to_lowercase().ends_with(&format!(" {w}")));
+        let next_is_number = s[end..].trim_start().starts_with(|c: char| c.is_ascii_digit());
+        return !counted || next_is_number;
     }
     if number::is_vague(s, start, word) {
         return true;
+    }
+    // A number word written with a capital inside a name: "Thanh Ba", "Ba Vì", "Năm Căn".
+    if word.chars().next().is_some_and(char::is_uppercase) && !word.as_bytes()[0].is_ascii_digit() {
+        let cap = |w: Option<&str>| w.and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
+        let prev = s[..start].trim_end();
+        let prev_word = prev.rsplit(' ').next().filter(|_| !prev.ends_with([',', '.', ':', ';', '(']));
+        let next_word = s[end..].split_whitespace().next();
+        if cap(prev_word) || cap(next_word) {
+            return true;
+        }
     }
     // A digit run glued to letters on either side is part of a code ("QL1A", "H5N1", "4G").
     let before = s[..start].chars().next_back();
@@ -470,6 +507,10 @@ mod tests {
         let s = "có 60 đảng viên (21 đảng viên ở khu dân cư)";
         let ms = find(s, 0..s.len());
         assert!(!ms[0].in_parens && ms[1].in_parens && ms[1].list_item.is_none());
+        let s = "Số trưởng xóm là đảng viên ở từng xã: Quân Chu 11/12, Cát Nê 8/9 và Ký Phú 15/15.";
+        let ms = find(s, 0..s.len());
+        let names: Vec<&str> = ms.iter().map(|m| &s[m.list_item.clone().unwrap()]).collect();
+        assert_eq!(names, ["Quân Chu", "Cát Nê", "Ký Phú"]);
         let s = "2.745 xã (30,76%) đạt chuẩn";
         let ms = find(s, 0..s.len());
         assert_eq!(&s[ms[0].noun_at..ms[0].noun_at + 3], "xã");

@@ -150,6 +150,7 @@ pub struct Sets {
     pub false_friends: usize,
     pub frame: usize,
     pub durations: usize,
+    pub plan_segment: usize,
 }
 
 /// Every phrase of every reading, one automaton, and the readings themselves.
@@ -170,7 +171,7 @@ pub struct Vocabulary {
 }
 
 /// The built-in mechanisms' lists, each `[words]` key with what it is for.
-pub const SETS: [(&str, &str); 13] = [
+pub const SETS: [(&str, &str); 14] = [
     ("plan", "plans and targets before a number, in its clause"),
     ("plan_after", "a share of a plan right after a number ('đạt 87,7% kế hoạch')"),
     ("result", "words that end a plan and start a result ('kết quả', 'đến nay')"),
@@ -184,6 +185,7 @@ pub const SETS: [(&str, &str); 13] = [
     ("false_friends", "phrases that contain a cue or noun but mean something else ('xã hội')"),
     ("frame", "words before a number that make it the whole a later figure is out of ('trong tổng số')"),
     ("durations", "nouns after a number that make it a length of time ('9 tháng', '5 năm')"),
+    ("plan_segment", "plan words that govern their whole segment, past commas ('dự kiến', 'phấn đấu')"),
 ];
 
 /// One phrase occurrence in a text: the phrase and its byte range.
@@ -247,6 +249,7 @@ impl Vocabulary {
             false_friends: set_group(&mut b, "false_friends"),
             frame: set_group(&mut b, "frame"),
             durations: set_group(&mut b, "durations"),
+            plan_segment: set_group(&mut b, "plan_segment"),
         };
         let mut noun_groups = vec![sets.other_nouns];
         let mut readings = Vec::new();
