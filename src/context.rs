@@ -441,7 +441,7 @@ fn named(bytes: &Range<usize>, text: &str, why: &str) -> LocalitySource {
 
 /// The year of the document's date: a date near its start or end (dateline, byline), or its
 /// metadata (`date`, `year`).
-fn document_year(doc: &Document) -> Option<i32> {
+pub fn document_year(doc: &Document) -> Option<i32> {
     let text = &doc.text;
     let head_end = text.char_indices().nth(1500).map_or(text.len(), |(i, _)| i);
     let tail_start = text
@@ -455,9 +455,15 @@ fn document_year(doc: &Document) -> Option<i32> {
             .or(c.get(4))
             .and_then(|m| m.as_str().parse::<i32>().ok())
     };
-    DATE.captures(&text[..head_end])
-        .and_then(year_of)
-        .or_else(|| DATE.captures(&text[tail_start..]).and_then(year_of))
+    // The first date of a stretch, passing over historical ones ("kỷ niệm 110 năm ngày thành
+    // lập tỉnh (12/7/1907 - 12/7/2017)"): a date decades before the stretch's latest is history.
+    let first_recent = |stretch: &str| {
+        let years: Vec<i32> = DATE.captures_iter(stretch).filter_map(year_of).collect();
+        let latest = years.iter().copied().max()?;
+        years.into_iter().find(|y| *y >= latest - 3)
+    };
+    first_recent(&text[..head_end])
+        .or_else(|| first_recent(&text[tail_start..]))
         .or_else(|| {
             ["date", "year", "published"]
                 .iter()

@@ -184,10 +184,7 @@ pub fn explain(rs: &Ruleset, doc: &Document, rule: Option<&str>) -> Result<Expla
         .filter(|(_, judged)| !judged.is_empty())
         .map(|(range, judged)| SentenceReadings {
             sentence: quote(range),
-            mentions: judged
-                .iter()
-                .map(|j| mention_report(rs, doc, j))
-                .collect(),
+            mentions: judged.iter().map(|j| mention_report(rs, doc, j)).collect(),
         })
         .collect();
     let rule = match rule {
@@ -242,7 +239,10 @@ fn mention_report(rs: &Ruleset, doc: &Document, j: &crate::reading::Judged) -> M
     MentionReport {
         quote: doc.text[m.span.clone()].to_string(),
         shape: m.shape.as_str().to_string(),
-        noun: j.noun.as_ref().map(|n| doc.text[n.range.clone()].to_string()),
+        noun: j
+            .noun
+            .as_ref()
+            .map(|n| doc.text[n.range.clone()].to_string()),
         verdict,
         weighed: j
             .weighed
@@ -623,23 +623,42 @@ pub fn render(e: &Explanation, color: bool) -> String {
         s.push_str("\nnumbers read (sentences with a cue word):\n");
         for sr in &e.readings {
             let short: String = sr.sentence.chars().take(160).collect();
-            let more = if sr.sentence.chars().count() > 160 { "…" } else { "" };
+            let more = if sr.sentence.chars().count() > 160 {
+                "…"
+            } else {
+                ""
+            };
             s.push_str(&format!("  «{short}{more}»\n"));
             for m in &sr.mentions {
-                let noun = m.noun.as_deref().map_or(String::new(), |n| format!(" noun «{n}»"));
-                s.push_str(&format!("    {on}{}{off} ({}{noun}): {}\n", m.quote, m.shape, m.verdict));
+                let noun = m
+                    .noun
+                    .as_deref()
+                    .map_or(String::new(), |n| format!(" noun «{n}»"));
+                s.push_str(&format!(
+                    "    {on}{}{off} ({}{noun}): {}\n",
+                    m.quote, m.shape, m.verdict
+                ));
                 for w in &m.weighed {
                     // Readings that failed on the noun or the kind are noise: show the ones
                     // that came close (got past their noun) and the ones that held.
                     let close = w.failed.as_deref().is_none_or(|f| {
-                        !f.starts_with("it counts") && !f.starts_with("no noun") && !f.starts_with("it is about")
+                        !f.starts_with("it counts")
+                            && !f.starts_with("no noun")
+                            && !f.starts_with("it is about")
                     });
                     if !close {
                         continue;
                     }
-                    let ev = if w.evidence.is_empty() { String::new() } else { format!(" [{}]", w.evidence.join("; ")) };
+                    let ev = if w.evidence.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", w.evidence.join("; "))
+                    };
                     match &w.failed {
-                        None => s.push_str(&format!("      {} held, score {:.2}{ev}\n", w.reading, w.score)),
+                        None => s.push_str(&format!(
+                            "      {} held, score {:.2}{ev}\n",
+                            w.reading, w.score
+                        )),
                         Some(f) => s.push_str(&format!("      {} failed: {f}{ev}\n", w.reading)),
                     }
                 }

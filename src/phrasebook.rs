@@ -53,9 +53,10 @@ impl Expect {
                 _ => false,
             }
             && r.qualifier == self.qualifier
-            && self.period.as_ref().is_none_or(|p| {
-                *p == r.period.map(|p| (p.from, p.to))
-            })
+            && self
+                .period
+                .as_ref()
+                .is_none_or(|p| *p == r.period.map(|p| (p.from, p.to)))
             && field(&self.province, &r.locality.province)
             && field(&self.district, &r.locality.district)
             && field(&self.commune, &r.locality.commune)
@@ -64,7 +65,12 @@ impl Expect {
 
 impl std::fmt::Display for Expect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.indicator, crate::record::format_number(self.value))?;
+        write!(
+            f,
+            "{} {}",
+            self.indicator,
+            crate::record::format_number(self.value)
+        )?;
         if let Some(t) = self.total {
             write!(f, "/{}", crate::record::format_number(t))?;
         }
@@ -113,7 +119,12 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
     let mut nothing = false;
     // A `=>` line that did not parse (already reported): the entry needs no second error.
     let mut bad = false;
-    let mut flush = |text: &mut Vec<&str>, expect: &mut Vec<Expect>, nothing: &mut bool, bad: &mut bool, start: usize, diags: &mut Diagnostics| {
+    let mut flush = |text: &mut Vec<&str>,
+                     expect: &mut Vec<Expect>,
+                     nothing: &mut bool,
+                     bad: &mut bool,
+                     start: usize,
+                     diags: &mut Diagnostics| {
         if !text.is_empty() {
             if expect.is_empty() && !*nothing && !*bad {
                 diags.push(
@@ -142,7 +153,14 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
             continue;
         }
         if line.trim().is_empty() {
-            flush(&mut text, &mut expect, &mut nothing, &mut bad, start, &mut diags);
+            flush(
+                &mut text,
+                &mut expect,
+                &mut nothing,
+                &mut bad,
+                start,
+                &mut diags,
+            );
             continue;
         }
         if let Some(rest) = line.trim_start().strip_prefix("=>") {
@@ -194,7 +212,14 @@ pub fn parse(path: &Path, source: &str) -> Result<Vec<Entry>, Diagnostics> {
         }
         text.push(line.trim());
     }
-    flush(&mut text, &mut expect, &mut nothing, &mut bad, start, &mut diags);
+    flush(
+        &mut text,
+        &mut expect,
+        &mut nothing,
+        &mut bad,
+        start,
+        &mut diags,
+    );
     if diags.has_errors() {
         Err(diags)
     } else {
@@ -273,7 +298,11 @@ fn parse_expect(text: &str) -> Result<Expect, String> {
             "province" => e.province = Some(name),
             "district" => e.district = Some(name),
             "commune" => e.commune = Some(name),
-            _ => return Err(format!("unknown attribute {key:?} (period, province, district, commune)")),
+            _ => {
+                return Err(format!(
+                    "unknown attribute {key:?} (period, province, district, commune)"
+                ))
+            }
         }
     }
     Ok(e)
@@ -303,7 +332,10 @@ pub fn files(rs: &Ruleset) -> Vec<PathBuf> {
 pub fn check(rs: &Ruleset, entry: &Entry) -> Option<Failure> {
     let id = format!(
         "{}:{}",
-        entry.file.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        entry
+            .file
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
         entry.line
     );
     let doc = Document::from_text(id, &entry.text);
@@ -370,7 +402,10 @@ mod tests {
         assert_eq!(e[1].expect, vec![]);
         assert_eq!(e[2].text, "Hai dòng\nmột văn bản");
         let x = &e[2].expect[0];
-        assert_eq!((x.value, x.total, x.qualifier), (4.0, Some(19.0), Qualifier::AtLeast));
+        assert_eq!(
+            (x.value, x.total, x.qualifier),
+            (4.0, Some(19.0), Qualifier::AtLeast)
+        );
         assert_eq!(x.period, Some(Some((Some(2021), Some(2021)))));
         assert_eq!(x.district, Some(Some("Tân Yên".into())));
         let bad = "Text\n=> new_party_members 1.234,5\n\nMore\n\n=> nothing\n";

@@ -219,15 +219,14 @@ impl Ruleset {
         rule_plugin.retain(|_| *flags.next().expect("one flag per rule"));
         // `disable` may name rules and the catalogue's readings (compiled below, after the
         // plugins are known); their ids are known now.
-        let reading_ids: Vec<String> = crate::reading::vocab::reading_ids(
-            &crate::reading::vocab::files(
+        let reading_ids: Vec<String> =
+            crate::reading::vocab::reading_ids(&crate::reading::vocab::files(
                 &rules_dir,
                 &plugins
                     .iter()
                     .map(|p| (p.name.clone(), p.dir.clone()))
                     .collect::<Vec<_>>(),
-            ),
-        );
+            ));
         let all_ids: BTreeSet<&str> = rules
             .iter()
             .map(|r| r.id.as_str())
@@ -241,9 +240,11 @@ impl Ruleset {
                     let file = p.dir.join("plugin.toml");
                     let source = std::fs::read_to_string(&file).unwrap_or_default();
                     let at = source.find(&format!("\"{id}\"")).unwrap_or(0);
-                    let mut d =
-                        Diagnostic::error(&file, format!("`disable` names unknown rule or reading `{id}`"))
-                            .at_offset(&source, at);
+                    let mut d = Diagnostic::error(
+                        &file,
+                        format!("`disable` names unknown rule or reading `{id}`"),
+                    )
+                    .at_offset(&source, at);
                     if let Some(near) = did_you_mean(id, all_ids.iter().copied()) {
                         d = d.with_hint(format!("did you mean `{near}`?"));
                     }
@@ -259,8 +260,10 @@ impl Ruleset {
             suppressed.push(set);
         }
 
-        let plugin_dirs: Vec<(String, PathBuf)> =
-            plugins.iter().map(|p| (p.name.clone(), p.dir.clone())).collect();
+        let plugin_dirs: Vec<(String, PathBuf)> = plugins
+            .iter()
+            .map(|p| (p.name.clone(), p.dir.clone()))
+            .collect();
         let vocabulary = Arc::new(crate::reading::Vocabulary::compile(
             &crate::reading::vocab::files(&rules_dir, &plugin_dirs),
             &catalog,

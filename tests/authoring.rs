@@ -28,7 +28,10 @@ fn check_reports_each_defect_with_line_and_column() {
         let (code, stdout, stderr) = run(&["check", "--no-default-plugins", "--plugins", &dir]);
         let expected = if case.ends_with("_warning") { 0 } else { 2 };
         assert_eq!(code, expected, "{case}: {stdout}{stderr}");
-        insta::assert_snapshot!(format!("check_{case}"), stdout);
+        // The shipped vocabulary grows; its size is not what these snapshots pin down.
+        insta::with_settings!({filters => vec![(r"\d+ readings", "[n] readings")]}, {
+            insta::assert_snapshot!(format!("check_{case}"), stdout);
+        });
     }
 }
 
@@ -249,12 +252,18 @@ negative_examples = ["xã đạt chuẩn nông thôn mới"]
     assert!(stdout.contains("nearest partial match:"), "{stdout}");
     // The readings saw the same sentences: the plan is a plan, "đã hoàn thành các tiêu chí"
     // is not "đạt chuẩn".
-    assert!(stdout.contains("not a figure: a plan or target: «Phấn đấu» before it"), "{stdout}");
+    assert!(
+        stdout.contains("not a figure: a plan or target: «Phấn đấu» before it"),
+        "{stdout}"
+    );
     let (_, stdout, _) = explain("kon-tum.ntm_communes", true);
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["rule"]["fired"], false);
     assert_eq!(v["records"][0]["record"]["value"], 118);
-    assert_eq!(v["records"][0]["record"]["rule"], "kon-tum.new_party_members.ket_nap");
+    assert_eq!(
+        v["records"][0]["record"]["rule"],
+        "kon-tum.new_party_members.ket_nap"
+    );
     let (code, _, stderr) = explain("kon-tum.ntm_commune", false);
     assert_eq!(code, 2);
     assert!(

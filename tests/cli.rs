@@ -161,7 +161,7 @@ fn a_new_plugin_folder_changes_the_output_without_rebuilding() {
 version = "0.1.0"
 description = "Hà Giang outlets"
 priority = 60
-disable = ["reading.ntm_communes.1"]
+disable = ["reading.ntm_communes.reached"]
 [applies]
 text = ["HÀ GIANG –"]
 [locality]
@@ -435,7 +435,10 @@ negative_examples = ["xã đạt chuẩn nông thôn mới"]
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(first["value"], 120);
     assert_eq!(first["rule"], "quang-ninh.ntm_communes.hoan_thanh");
-    assert!(text.contains("\"rule\":\"reading.ntm_communes.1\""), "{text}");
+    assert!(
+        text.contains("\"rule\":\"reading.ntm_communes.reached\""),
+        "{text}"
+    );
 }
 
 #[test]

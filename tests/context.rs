@@ -151,7 +151,11 @@ fn a_commune_in_a_list_is_its_own_locality() {
         loc(Some("Quảng Nam"), Some("Đại Lộc"), Some("Đại Hiệp"))
     );
     assert_eq!((r[1].value, r[1].total), (10.0, Some(12.0)));
-    assert!(r[0].locality_source.reason.contains("commune_list"));
+    assert!(
+        r[0].locality_source.reason.contains("«Đại Hiệp (8/9)»"),
+        "{}",
+        r[0].locality_source.reason
+    );
 }
 
 // ---- period ---------------------------------------------------------------------------

@@ -104,9 +104,7 @@ pub fn run(args: TestArgs) -> ExitStatus {
         };
         let name = file.display().to_string();
         for entry in entries.iter().filter(|e| {
-            selected(&name)
-                || selected(&e.text)
-                || e.expect.iter().any(|x| selected(&x.indicator))
+            selected(&name) || selected(&e.text) || e.expect.iter().any(|x| selected(&x.indicator))
         }) {
             match phrasebook::check(&rs, entry) {
                 None => passed += 1,

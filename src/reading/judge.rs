@@ -82,16 +82,26 @@ pub struct Wide<'a> {
     text: &'a str,
     hits: OnceCell<Vec<Hit>>,
     paragraphs: OnceCell<Vec<Range<usize>>>,
+    year: OnceCell<Option<i32>>,
+    year_of: &'a dyn Fn() -> Option<i32>,
 }
 
 impl<'a> Wide<'a> {
-    pub fn new(vocab: &'a Vocabulary, text: &'a str) -> Self {
+    /// `year_of` gives the year the document was written, asked for only when a sentence
+    /// names a year it looks towards ("đến năm 2025").
+    pub fn new(vocab: &'a Vocabulary, text: &'a str, year_of: &'a dyn Fn() -> Option<i32>) -> Self {
         Wide {
             vocab,
             text,
             hits: OnceCell::new(),
             paragraphs: OnceCell::new(),
+            year: OnceCell::new(),
+            year_of,
         }
+    }
+
+    fn year(&self) -> Option<i32> {
+        *self.year.get_or_init(|| (self.year_of)())
     }
 
     fn all(&self) -> &[Hit] {
@@ -189,7 +199,8 @@ pub fn judge_sentence(
     let mut mentions: Vec<Mention> = Vec::with_capacity(found.len());
     for m in found {
         let right_before = |h: &&Hit| {
-            h.range.end <= m.span.start && between(text, h.range.end, m.span.start).trim().is_empty()
+            h.range.end <= m.span.start
+                && between(text, h.range.end, m.span.start).trim().is_empty()
         };
         // "9 tháng", "5 năm qua": a length of time.
         let longest_at_noun = s
@@ -199,11 +210,27 @@ pub fn judge_sentence(
             .max_by_key(|h| h.range.end);
         let duration = longest_at_noun
             .filter(|h| vocab.in_group(h.phrase, sets.durations))
-            .map(|h| s.say(|| format!("a length of time: «{} {}»", &text[m.span.clone()], s.quote(h))));
+            .map(|h| {
+                s.say(|| {
+                    format!(
+                        "a length of time: «{} {}»",
+                        &text[m.span.clone()],
+                        s.quote(h)
+                    )
+                })
+            });
         let name = s
             .in_range(sets.identifier_before, sentence.start..m.span.start)
             .find(right_before)
-            .map(|h| s.say(|| format!("a name, ordinal or date: «{} {}»", s.quote(h), &text[m.value_span.clone()])));
+            .map(|h| {
+                s.say(|| {
+                    format!(
+                        "a name, ordinal or date: «{} {}»",
+                        s.quote(h),
+                        &text[m.value_span.clone()]
+                    )
+                })
+            });
         match name.or(duration) {
             Some(why) => named.push(Judged {
                 verdict: Verdict::Blocked(why),
@@ -221,14 +248,26 @@ pub fn judge_sentence(
 
     // Nouns, and where each mention's stretch ends.
     let nouns: Vec<Option<Hit>> = mentions.iter().map(|m| noun_of(&s, m)).collect();
-    let noun_end = |i: usize| nouns[i].as_ref().map_or(mentions[i].span.end, |h| h.range.end);
+    let noun_end = |i: usize| {
+        nouns[i]
+            .as_ref()
+            .map_or(mentions[i].span.end, |h| h.range.end)
+    };
     let semis: Vec<usize> = text[sentence.clone()]
         .match_indices(';')
         .map(|(i, _)| sentence.start + i)
         .collect();
     let segment = |at: usize| -> Range<usize> {
-        let start = semis.iter().rev().find(|&&p| p < at).map_or(sentence.start, |p| p + 1);
-        let end = semis.iter().find(|&&p| p >= at).copied().unwrap_or(sentence.end);
+        let start = semis
+            .iter()
+            .rev()
+            .find(|&&p| p < at)
+            .map_or(sentence.start, |p| p + 1);
+        let end = semis
+            .iter()
+            .find(|&&p| p >= at)
+            .copied()
+            .unwrap_or(sentence.end);
         start..end
     };
     let windows: Vec<Range<usize>> = (0..mentions.len())
@@ -241,7 +280,9 @@ pub fn judge_sentence(
             // … được công nhận đạt chuẩn").
             let cuts = |k: usize| {
                 let other = mentions[k].shape == Shape::Count
-                    && nouns[k].as_ref().is_some_and(|n| !vocab.is_reading_noun(n.phrase));
+                    && nouns[k]
+                        .as_ref()
+                        .is_some_and(|n| !vocab.is_reading_noun(n.phrase));
                 (!mentions[k].in_parens || m.in_parens) && !other
             };
             let outside = |k: usize| !mentions[k].in_parens || m.in_parens;
@@ -275,13 +316,20 @@ pub fn judge_sentence(
                 return false;
             }
             let gap = between(text, gap_range.start, gap_range.end);
-            let words = gap.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
-            let separated = gap.contains([',', ';', '(']) || gap.split_whitespace().any(|w| w == "và");
+            let words = gap
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            let separated =
+                gap.contains([',', ';', '(']) || gap.split_whitespace().any(|w| w == "và");
             // Across a ";" only the shortest gaps: "hiến 401 cây dừa; 16.171m2 đất".
             if gap.contains(';') && words > 3 {
                 return false;
             }
-            let part = s.in_range(sets.subcount, gap_range.clone()).next().is_some();
+            let part = s
+                .in_range(sets.subcount, gap_range.clone())
+                .next()
+                .is_some();
             // Another noun between them ("nữ chiếm 17,3%, cán bộ trẻ chiếm 9,6%") means the
             // second number is about something else.
             let noun_between = s.hits.iter().any(|h| {
@@ -300,12 +348,13 @@ pub fn judge_sentence(
             // (21,7%)"), except between the items of a list "Tân Lập (8/9), Đồng Tâm (11/13)".
             let labelled = gap.contains('(') && mentions[i].list_item.is_none();
             share_in_parens
-                || !labelled && words <= LIST_GAP_WORDS
-                && !noun_between
-                && separated
-                && !part
-                && !gap.contains('.')
-                && !gap.chars().any(|c| c.is_ascii_digit())
+                || !labelled
+                    && words <= LIST_GAP_WORDS
+                    && !noun_between
+                    && separated
+                    && !part
+                    && !gap.contains('.')
+                    && !gap.chars().any(|c| c.is_ascii_digit())
         })
         .collect();
 
@@ -320,7 +369,9 @@ pub fn judge_sentence(
             weighed: Vec::new(),
             verdict: Verdict::Nothing,
         };
-        if let Some(why) = blocked(&s, m, i, &mentions, &nouns, ne, &window, &segment) {
+        if let Some(why) = blocked(&s, m, i, &mentions, &nouns, ne, &window, &segment)
+            .or_else(|| target_year(text, segment(m.span.start).start, m.span.start, wide))
+        {
             j.verdict = Verdict::Blocked(why);
             out.push(j);
             continue;
@@ -329,16 +380,28 @@ pub fn judge_sentence(
         // the figure before it: "108 trưởng thôn, trong đó 77 là đảng viên" (77 of 108).
         // Likewise after a frame: "Trong số 24 trưởng bản …, có 19 người là đảng viên".
         let generic = nouns[i].as_ref().is_none_or(|n| {
-            matches!(s.quote(n).to_lowercase().as_str(), "người" | "đồng chí" | "đ/c")
+            matches!(
+                s.quote(n).to_lowercase().as_str(),
+                "người" | "đồng chí" | "đ/c"
+            )
         });
         let inherited = if generic && i > 0 {
             let gap = noun_end(i - 1)..m.span.start;
             let part = gap.start <= gap.end
                 && (s.in_range(sets.subcount, gap.clone()).next().is_some()
-                    || s.in_range(sets.frame, mentions[i - 1].span.start.saturating_sub(24)..mentions[i - 1].span.start)
-                        .any(|h| between(text, h.range.end, mentions[i - 1].span.start).trim().is_empty()));
+                    || s.in_range(
+                        sets.frame,
+                        mentions[i - 1].span.start.saturating_sub(24)..mentions[i - 1].span.start,
+                    )
+                    .any(|h| {
+                        between(text, h.range.end, mentions[i - 1].span.start)
+                            .trim()
+                            .is_empty()
+                    }));
             match (&nouns[i - 1], part) {
-                (Some(h), true) if mentions[i - 1].value >= m.value && vocab.is_reading_noun(h.phrase) => {
+                (Some(h), true)
+                    if mentions[i - 1].value >= m.value && vocab.is_reading_noun(h.phrase) =>
+                {
                     Some((h.clone(), mentions[i - 1].value))
                 }
                 _ => None,
@@ -377,7 +440,12 @@ pub fn judge_sentence(
             continue;
         }
         let prev = &out[i - 1];
-        let Verdict::Figure { reading, confidence, .. } = prev.verdict else {
+        let Verdict::Figure {
+            reading,
+            confidence,
+            ..
+        } = prev.verdict
+        else {
             continue;
         };
         // From the count's noun, or from its cue words after it ("1.412/1.508 trưởng thôn là
@@ -390,14 +458,19 @@ pub fn judge_sentence(
             .unwrap_or(0);
         let gap = between(
             text,
-            prev.noun.as_ref().map_or(prev.mention.span.end, |h| h.range.end).max(reach_end),
+            prev.noun
+                .as_ref()
+                .map_or(prev.mention.span.end, |h| h.range.end)
+                .max(reach_end),
             out[i].mention.span.start,
         );
         if !is_share_gap(gap) {
             continue;
         }
         let count = &vocab.readings[reading].indicator;
-        let share = catalog.iter().find(|ind| ind.share_of.as_deref() == Some(&**count));
+        let share = catalog
+            .iter()
+            .find(|ind| ind.share_of.as_deref() == Some(&**count));
         if let Some(rate) = share {
             if let Some(ri) = vocab.readings.iter().position(|r| *r.indicator == *rate.id) {
                 let value = out[i].mention.value;
@@ -419,7 +492,12 @@ pub fn judge_sentence(
         if m.total.is_none() || !m.in_parens || matches!(out[i].verdict, Verdict::Figure { .. }) {
             continue;
         }
-        let Verdict::Figure { reading, confidence, .. } = out[i - 1].verdict else {
+        let Verdict::Figure {
+            reading,
+            confidence,
+            ..
+        } = out[i - 1].verdict
+        else {
             continue;
         };
         let gap = between(text, out[i - 1].mention.span.end, m.span.start);
@@ -449,19 +527,33 @@ pub fn judge_sentence(
         .iter()
         .map(|j| {
             s.in_range(sets.frame, sentence.start..j.mention.span.start)
-                .filter(|h| between(text, h.range.end, j.mention.span.start).trim_start_matches(['(', ' ']).is_empty())
+                .filter(|h| {
+                    between(text, h.range.end, j.mention.span.start)
+                        .trim_start_matches(['(', ' '])
+                        .is_empty()
+                })
                 .last()
                 .cloned()
         })
         .collect();
     let head = |j: &Judged| -> Option<String> {
-        j.noun
-            .as_ref()
-            .map(|n| text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase())
+        j.noun.as_ref().map(|n| {
+            text[n.range.clone()]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_lowercase()
+        })
     };
     let mut framed = vec![false; out.len()];
     for i in 0..out.len() {
-        let Verdict::Figure { reading, value, total: None, .. } = out[i].verdict else {
+        let Verdict::Figure {
+            reading,
+            value,
+            total: None,
+            ..
+        } = out[i].verdict
+        else {
             continue;
         };
         if !vocab.readings[reading].total {
@@ -475,8 +567,18 @@ pub fn judge_sentence(
                     && out[k].mention.total.is_none()
                     && (!matches!(out[k].verdict, Verdict::Blocked(_)) || out[k].mention.in_parens)
             })
-            .filter(|&k| out[k].mention.value >= value && head(&out[k]).is_some() && head(&out[k]) == head(&out[i]))
-            .min_by_key(|&k| out[k].mention.span.start.abs_diff(out[i].mention.span.start));
+            .filter(|&k| {
+                out[k].mention.value >= value
+                    && head(&out[k]).is_some()
+                    && head(&out[k]) == head(&out[i])
+            })
+            .min_by_key(|&k| {
+                out[k]
+                    .mention
+                    .span
+                    .start
+                    .abs_diff(out[i].mention.span.start)
+            });
         if let Some(k) = frame {
             framed[i] = true;
             let t = out[k].mention.value;
@@ -501,7 +603,10 @@ pub fn judge_sentence(
         let from = if i == 0 {
             sentence.start
         } else {
-            out[i - 1].noun.as_ref().map_or(out[i - 1].mention.span.end, |h| h.range.end)
+            out[i - 1]
+                .noun
+                .as_ref()
+                .map_or(out[i - 1].mention.span.end, |h| h.range.end)
         };
         let to = out[i].mention.span.start;
         part_word[i] = if from <= to {
@@ -522,7 +627,11 @@ pub fn judge_sentence(
         if part_word[i].is_none() {
             let head_of = |j: &Judged| {
                 j.noun.as_ref().map(|n| {
-                    text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase()
+                    text[n.range.clone()]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase()
                 })
             };
             let mine = head_of(&out[i]);
@@ -539,7 +648,10 @@ pub fn judge_sentence(
         // "Trong đó, 74 cá nhân …, 186 cá nhân … và 492 cá nhân …": a sentence that opens
         // with a part word lists parts.
         if part_word[i].is_none() && i > 0 {
-            if let Some(w) = part_word[0].as_ref().filter(|w| w.range.start - sentence.start <= 12) {
+            if let Some(w) = part_word[0]
+                .as_ref()
+                .filter(|w| w.range.start - sentence.start <= 12)
+            {
                 part_word[i] = Some(w.clone());
             }
         }
@@ -558,14 +670,24 @@ pub fn judge_sentence(
             // The parenthesis belongs to the number right before it ("có 60 đảng viên (21 …)",
             // "100% kiến nghị của cử tri (168 kiến nghị)"), not to a label ("tỷ lệ cán bộ nữ
             // (21,3%)" after "đổi mới 1/3").
-            let prev_end = out[p].noun.as_ref().map_or(out[p].mention.span.end, |n| n.range.end);
-            let attached = prev_end <= open && between(text, prev_end, open).split_whitespace().count() <= 3;
+            let prev_end = out[p]
+                .noun
+                .as_ref()
+                .map_or(out[p].mention.span.end, |n| n.range.end);
+            let attached =
+                prev_end <= open && between(text, prev_end, open).split_whitespace().count() <= 3;
             if attached {
-                part_word[i] = Some(Hit { phrase: usize::MAX, range: open..open + 1 });
+                part_word[i] = Some(Hit {
+                    phrase: usize::MAX,
+                    range: open..open + 1,
+                });
                 // After a number that is no figure, a parenthesis is an aside (unless it
                 // restates a share: "100% số xã (17/17 xã)").
                 let restates = out[p].mention.shape == Shape::Percent
-                    && between(text, out[p].mention.span.end, open).split_whitespace().count() <= 3;
+                    && between(text, out[p].mention.span.end, open)
+                        .split_whitespace()
+                        .count()
+                        <= 3;
                 if !matches!(out[p].verdict, Verdict::Figure { .. })
                     && matches!(out[i].verdict, Verdict::Figure { .. })
                     && !restates
@@ -576,11 +698,14 @@ pub fn judge_sentence(
         }
         // "Trong số 517 đảng viên được kết nạp …, có 136 người …": what follows the whole in
         // its segment is a part of it.
-        if part_word[i].is_none() && i > 0 && !between(text, out[i - 1].mention.span.end, to).contains([';', '.']) {
+        if part_word[i].is_none()
+            && i > 0
+            && !between(text, out[i - 1].mention.span.end, to).contains([';', '.'])
+        {
             part_word[i] = frame_word[i - 1].clone();
         }
         if let Some(w) = &part_word[i] {
-            if names_a_place(&between(text, w.range.end.max(from), to)) {
+            if names_a_place(between(text, w.range.end.max(from), to)) {
                 part_word[i] = None;
             }
         }
@@ -596,20 +721,27 @@ pub fn judge_sentence(
         let Some(word) = part_word[i].clone() else {
             continue;
         };
-        let my_head = out[i]
-            .noun
-            .as_ref()
-            .map(|n| text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase());
+        let my_head = out[i].noun.as_ref().map(|n| {
+            text[n.range.clone()]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_lowercase()
+        });
         let same = |j: &Judged| match j.verdict {
-            Verdict::Figure { reading: r, value, .. } => {
-                vocab.readings[r].indicator == *indicator && value >= out[i].mention.value
-            }
+            Verdict::Figure {
+                reading: r, value, ..
+            } => vocab.readings[r].indicator == *indicator && value >= out[i].mention.value,
             // A whole that is no figure itself (a plan, say) still has parts of its own noun.
             Verdict::Blocked(_) => {
                 j.mention.value >= out[i].mention.value
                     && my_head.is_some()
                     && j.noun.as_ref().map(|n| {
-                        text[n.range.clone()].split_whitespace().next().unwrap_or("").to_lowercase()
+                        text[n.range.clone()]
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or("")
+                            .to_lowercase()
                     }) == my_head
             }
             Verdict::Nothing => false,
@@ -617,11 +749,16 @@ pub fn judge_sentence(
         let opens = word.range.start - sentence.start <= 12;
         // A parenthesis is part of the number right before it only.
         let parent = if word.phrase == usize::MAX {
-            let anchor = (0..i).rev().find(|&k| out[k].mention.span.end <= word.range.start);
+            let anchor = (0..i)
+                .rev()
+                .find(|&k| out[k].mention.span.end <= word.range.start);
             // A parenthesis after a number that is no figure (nor a share it restates) is an aside.
             if let Some(k) = anchor {
                 let restates = out[k].mention.shape == Shape::Percent
-                    && between(text, out[k].mention.span.end, word.range.start).split_whitespace().count() <= 3;
+                    && between(text, out[k].mention.span.end, word.range.start)
+                        .split_whitespace()
+                        .count()
+                        <= 3;
                 if !matches!(out[k].verdict, Verdict::Figure { .. }) && !restates {
                     out[i].verdict = Verdict::Blocked("an aside in a parenthesis".into());
                     continue;
@@ -649,12 +786,22 @@ pub fn judge_sentence(
 /// Kinh Môn kết nạp", "huyện Ninh Giang"): then the figure is that place's, not a part.
 fn names_a_place(between: &str) -> bool {
     const UNITS: [&str; 9] = [
-        "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn", "tỉnh", "TP",
+        "huyện",
+        "quận",
+        "thị xã",
+        "thành phố",
+        "xã",
+        "phường",
+        "thị trấn",
+        "tỉnh",
+        "TP",
     ];
     let words: Vec<&str> = between.split_whitespace().collect();
     // A unit word followed by a capitalised name: "thị xã Kinh Môn".
     let unit = words.windows(2).any(|w| {
-        UNITS.iter().any(|u| u.eq_ignore_ascii_case(w[0]) || w[0].to_lowercase() == *u)
+        UNITS
+            .iter()
+            .any(|u| u.eq_ignore_ascii_case(w[0]) || w[0].to_lowercase() == *u)
             && w[1].chars().next().is_some_and(char::is_uppercase)
     }) || words.windows(3).any(|w| {
         UNITS.contains(&format!("{} {}", w[0], w[1]).to_lowercase().as_str())
@@ -665,6 +812,44 @@ fn names_a_place(between: &str) -> bool {
         .last()
         .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
     unit || name_last
+}
+
+/// "Đến năm 2025 có 18/21 xã đạt chuẩn": a year the segment looks towards, not yet reached
+/// when the document was written, makes a target. A year already past is a result ("Đến năm
+/// 2020, huyện đã có …" in a 2023 report); without the document's year, a result needs "đã".
+/// "Tính đến năm 2022" (as of) and "từ năm 2016 đến năm 2020" (a span) are not targets.
+fn target_year(text: &str, seg_start: usize, at: usize, wide: &Wide) -> Option<String> {
+    let lead = between(text, seg_start, at);
+    let lower = lead.to_lowercase();
+    let (pos, word) = ["đến năm ", "tới năm "]
+        .iter()
+        .filter_map(|w| lower.rfind(w).map(|p| (p, *w)))
+        .max()?;
+    let digits: String = lower[pos + word.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let year: i32 = digits.parse().ok().filter(|_| digits.len() == 4)?;
+    let before = &lower[..pos];
+    let before = before.trim_end();
+    if before.ends_with("tính") || before.ends_with("tính từ") {
+        return None;
+    }
+    let recent = &before[before.floor_char_boundary(before.len().saturating_sub(40))..];
+    if recent.contains("từ ") || recent.contains("giai đoạn") || recent.contains("từ năm") {
+        return None;
+    }
+    let after = &lower[pos + word.len() + 4..];
+    let says_done = after
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "đã")
+        || after.contains("được công nhận");
+    let target = match wide.year() {
+        Some(d) if year < d => false,
+        Some(d) if year > d => true,
+        _ => !says_done,
+    };
+    target.then(|| format!("a target: «{}» before it", &lower[pos..pos + word.len() + 4]))
 }
 
 /// The built-in blockers, in order. `None` when the mention may be a figure.
@@ -681,40 +866,57 @@ fn blocked(
 ) -> Option<String> {
     let sets = &s.vocab.sets;
     let text = s.text;
-    let right_before = |h: &Hit| h.range.end <= m.span.start && between(text, h.range.end, m.span.start).trim().is_empty();
+    let right_before = |h: &Hit| {
+        h.range.end <= m.span.start && between(text, h.range.end, m.span.start).trim().is_empty()
+    };
     let seg = segment(m.span.start);
     // "tăng 12", "có thêm 9 xã".
-    if let Some(h) = s.in_range(sets.change_before, seg.start..m.span.start).find(|h| right_before(h)) {
+    if let Some(h) = s
+        .in_range(sets.change_before, seg.start..m.span.start)
+        .find(|h| right_before(h))
+    {
         return Some(format!("a change: «{}» before it", s.quote(h)));
     }
     // A plan word before it in its segment (and not far), unless a result word comes after
     // the plan word.
     let plan_from = seg.start.max(m.span.start.saturating_sub(PLAN_REACH));
-    let plan = s.in_range(sets.plan, plan_from..m.span.start).filter(|p| {
-        // The noun of another number ("Trong 21 chỉ tiêu …") is not a plan word.
-        if nouns.iter().flatten().any(|n| n.range.start <= p.range.start && p.range.end <= n.range.end) {
-            return false;
-        }
-        // "Quy định 11-QĐi/TW", "Kế hoạch số 25": a document's name, not a plan.
-        let after = between(text, p.range.end, m.span.start).trim_start();
-        let names_a_document = after.starts_with(|c: char| c.is_ascii_digit())
-            || after.to_lowercase().starts_with("số ");
-        // "Số chỉ tiêu đạt và vượt …": the targets met, not a plan.
-        let right_after = between(text, p.range.end, m.span.start).trim_start().to_lowercase();
-        if right_after.starts_with("đạt") || right_after.starts_with("hoàn thành") {
-            return false;
-        }
-        // The plan word governs its own comma clause, or the whole segment when it opens it
-        // ("Phấn đấu đến năm 2025, 100% xã …"); "Nghị quyết đề ra, có 18 chỉ tiêu đạt" is a result.
-        let same_clause = !between(text, p.range.end, m.span.start).contains(',');
-        let lead = between(text, seg.start, p.range.start);
-        let clause_lead = lead.rsplit(',').next().unwrap_or(lead);
-        let opens = clause_lead.split_whitespace().count() <= 2
-            || s.vocab.in_group(p.phrase, sets.plan_segment);
-        !names_a_document && (same_clause || opens)
-    }).last();
+    let plan = s
+        .in_range(sets.plan, plan_from..m.span.start)
+        .filter(|p| {
+            // The noun of another number ("Trong 21 chỉ tiêu …") is not a plan word.
+            if nouns
+                .iter()
+                .flatten()
+                .any(|n| n.range.start <= p.range.start && p.range.end <= n.range.end)
+            {
+                return false;
+            }
+            // "Quy định 11-QĐi/TW", "Kế hoạch số 25": a document's name, not a plan.
+            let after = between(text, p.range.end, m.span.start).trim_start();
+            let names_a_document = after.starts_with(|c: char| c.is_ascii_digit())
+                || after.to_lowercase().starts_with("số ");
+            // "Số chỉ tiêu đạt và vượt …": the targets met, not a plan.
+            let right_after = between(text, p.range.end, m.span.start)
+                .trim_start()
+                .to_lowercase();
+            if right_after.starts_with("đạt") || right_after.starts_with("hoàn thành") {
+                return false;
+            }
+            // The plan word governs its own comma clause, or the whole segment when it opens it
+            // ("Phấn đấu đến năm 2025, 100% xã …"); "Nghị quyết đề ra, có 18 chỉ tiêu đạt" is a result.
+            let same_clause = !between(text, p.range.end, m.span.start).contains(',');
+            let lead = between(text, seg.start, p.range.start);
+            let clause_lead = lead.rsplit(',').next().unwrap_or(lead);
+            let opens = clause_lead.split_whitespace().count() <= 2
+                || s.vocab.in_group(p.phrase, sets.plan_segment);
+            !names_a_document && (same_clause || opens)
+        })
+        .last();
     if let Some(p) = plan {
-        let reset = s.in_range(sets.result, p.range.end..m.span.start).next().is_some();
+        let reset = s
+            .in_range(sets.result, p.range.end..m.span.start)
+            .next()
+            .is_some();
         if !reset {
             return Some(format!("a plan or target: «{}» before it", s.quote(p)));
         }
@@ -725,7 +927,10 @@ fn blocked(
         let near = noun_end..(noun_end + 16).min(window.end.max(noun_end));
         if let Some(h) = s
             .in_range(sets.plan_after, noun_end..window.end.max(noun_end))
-            .find(|h| h.range.start <= near.end && !between(text, noun_end, h.range.start).contains([',', ';', '(', ')', '.']))
+            .find(|h| {
+                h.range.start <= near.end
+                    && !between(text, noun_end, h.range.start).contains([',', ';', '(', ')', '.'])
+            })
         {
             return Some(format!("a share of a plan: «{}» after it", s.quote(h)));
         }
@@ -736,12 +941,15 @@ fn blocked(
         let threshold = mentions[..i].iter().zip(nouns).any(|(p, noun)| {
             let reached = noun.as_ref().is_some_and(|n| {
                 let between_them = between(text, n.range.end, m.span.start);
-                between_them.split_whitespace().any(|w| matches!(w, "đạt" | "có"))
+                between_them
+                    .split_whitespace()
+                    .any(|w| matches!(w, "đạt" | "có"))
                     && !between_them.contains([';', '('])
             });
             p.span.start >= seg.start
                 && reached
-                && p.total.is_some_and(|t| t > 0.0 && ((p.value / t * 100.0) - m.value).abs() > 1.0)
+                && p.total
+                    .is_some_and(|t| t > 0.0 && ((p.value / t * 100.0) - m.value).abs() > 1.0)
         });
         if threshold {
             return Some("the share an «x of y» before it reached, not a figure".into());
@@ -767,7 +975,10 @@ fn blocked(
         let restates = i > 0
             && mentions[i - 1].shape == Shape::Percent
             && mentions[i - 1].span.end <= open
-            && between(text, mentions[i - 1].span.end, open).split_whitespace().count() <= 3;
+            && between(text, mentions[i - 1].span.end, open)
+                .split_whitespace()
+                .count()
+                <= 3;
         // After a figure, a number in a parenthesis is one of its parts (decided once readings
         // are known: "(15 xã đạt mức nâng cao)" is a figure of its own kind); with no figure
         // before it, it is an aside.
@@ -798,7 +1009,8 @@ impl Ctx<'_> {
     /// and a description. Local scopes fall back on the neighbours of a list; wider scopes
     /// look near first.
     fn find(&self, group: usize, scope: Scope, k: usize, chain: bool) -> Option<(String, f64)> {
-        self.find_at(group, scope, k, chain).map(|(what, weight, _)| (what, weight))
+        self.find_at(group, scope, k, chain)
+            .map(|(what, weight, _)| (what, weight))
     }
 
     /// [`Ctx::find`], with the place of the words when they are in the mention's own stretch
@@ -880,7 +1092,11 @@ impl Ctx<'_> {
                 .in_range(group, m.span.end..ne)
                 .find(|h| !self.s.negated(h.range.start))
             {
-                return Some((self.s.say(|| format!("«{}» in its noun", self.s.quote(h))), 1.0, None));
+                return Some((
+                    self.s.say(|| format!("«{}» in its noun", self.s.quote(h))),
+                    1.0,
+                    None,
+                ));
             }
         }
         let found = match scope {
@@ -911,7 +1127,12 @@ impl Ctx<'_> {
                     .in_range(group, self.s.range.clone())
                     .find(|h| !self.s.negated(h.range.start))
                 {
-                    return Some((self.s.say(|| format!("«{}» in the sentence", self.s.quote(h))), 0.45, None));
+                    return Some((
+                        self.s
+                            .say(|| format!("«{}» in the sentence", self.s.quote(h))),
+                        0.45,
+                        None,
+                    ));
                 }
                 if scope == Scope::Sentence {
                     return None;
@@ -934,7 +1155,11 @@ impl Ctx<'_> {
                     .map(|h| {
                         (
                             self.s.say(|| {
-                                format!("«{}» in the {}", &self.wide.text[h.range.clone()], scope.as_str())
+                                format!(
+                                    "«{}» in the {}",
+                                    &self.wide.text[h.range.clone()],
+                                    scope.as_str()
+                                )
                             }),
                             weight,
                             None,
@@ -945,7 +1170,12 @@ impl Ctx<'_> {
         if let Some(((d, h), side)) = found {
             let weight = 1.0 - (d.min(160) as f64) / 320.0;
             let own = (k == self.i).then(|| h.range.clone());
-            return Some((self.s.say(|| format!("«{}» {d} bytes {side}", self.s.quote(h))), weight, own));
+            return Some((
+                self.s
+                    .say(|| format!("«{}» {d} bytes {side}", self.s.quote(h))),
+                weight,
+                own,
+            ));
         }
         if !chain || matches!(scope, Scope::Prev | Scope::Next) {
             return None;
@@ -960,7 +1190,13 @@ impl Ctx<'_> {
                 if let Some((d, h)) = nearest(self.windows[b].start..m.span.start, true) {
                     let weight = (1.0 - (d.min(160) as f64) / 320.0) * 0.75f64.powi((k - b) as i32);
                     let item = &text[self.mentions[b].span.clone()];
-                    return Some((self.s.say(|| format!("«{}» of the list item «{item}» before", self.s.quote(h))), weight, None));
+                    return Some((
+                        self.s.say(|| {
+                            format!("«{}» of the list item «{item}» before", self.s.quote(h))
+                        }),
+                        weight,
+                        None,
+                    ));
                 }
             }
         }
@@ -968,14 +1204,22 @@ impl Ctx<'_> {
         // ("Trong số 354 học sinh đủ điều kiện, đã có 210 em được kết nạp").
         let head = |j: usize| {
             self.nouns[j].as_ref().map(|n| {
-                self.s.quote(n).split_whitespace().next().unwrap_or("").to_lowercase()
+                self.s
+                    .quote(n)
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase()
             })
         };
         let tight_and = self.mentions.get(k + 1).is_some_and(|n| {
             let gap = between(text, ne, n.span.start).trim();
             gap == "và" || gap == "," || gap.is_empty()
         });
-        let parallel = self.mentions.get(k + 1).is_some_and(|_| head(k).is_some() && head(k) == head(k + 1));
+        let parallel = self
+            .mentions
+            .get(k + 1)
+            .is_some_and(|_| head(k).is_some() && head(k) == head(k + 1));
         if matches!(scope, Scope::After | Scope::Near)
             && (m.shape == Shape::Percent || parallel || tight_and)
         {
@@ -984,7 +1228,13 @@ impl Ctx<'_> {
                 if let Some((d, h)) = nearest(ne..self.windows[f].end, false) {
                     let weight = (1.0 - (d.min(160) as f64) / 320.0) * 0.75f64.powi((f - k) as i32);
                     let item = &text[self.mentions[f].span.clone()];
-                    return Some((self.s.say(|| format!("«{}» of the list item «{item}» after", self.s.quote(h))), weight, None));
+                    return Some((
+                        self.s.say(|| {
+                            format!("«{}» of the list item «{item}» after", self.s.quote(h))
+                        }),
+                        weight,
+                        None,
+                    ));
                 }
                 f += 1;
             }
@@ -1023,10 +1273,17 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
     };
     match (r.nouns, noun) {
         (Some(g), Some(n)) if vocab.in_group(n.phrase, g) => {
-            w.evidence.push((ctx.s.say(|| format!("noun «{}»", ctx.s.quote(n))), 1.0));
+            w.evidence
+                .push((ctx.s.say(|| format!("noun «{}»", ctx.s.quote(n))), 1.0));
         }
         (Some(_), Some(n)) => {
-            w.failed = Some(ctx.s.say(|| format!("it counts «{}», not {}", ctx.s.quote(n), group_words(vocab, r.nouns))));
+            w.failed = Some(ctx.s.say(|| {
+                format!(
+                    "it counts «{}», not {}",
+                    ctx.s.quote(n),
+                    group_words(vocab, r.nouns)
+                )
+            }));
             return w;
         }
         (Some(g), None) => {
@@ -1036,14 +1293,18 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
                 .then(|| ctx.find(g, Scope::Before, ctx.i, true))
                 .flatten();
             match (from_list, inherited) {
-                (Some((what, _)), _) if m.list_item.is_some() => {
-                    w.evidence.push((ctx.s.say(|| format!("noun {what} opening the list")), 0.6))
-                }
-                (_, Some((h, _))) if vocab.in_group(h.phrase, g) => w
+                (Some((what, _)), _) if m.list_item.is_some() => w
                     .evidence
-                    .push((format!("noun «{}» of the figure it is part of", ctx.s.quote(h)), 0.6)),
+                    .push((ctx.s.say(|| format!("noun {what} opening the list")), 0.6)),
+                (_, Some((h, _))) if vocab.in_group(h.phrase, g) => w.evidence.push((
+                    format!("noun «{}» of the figure it is part of", ctx.s.quote(h)),
+                    0.6,
+                )),
                 _ => {
-                    w.failed = Some(ctx.s.say(|| format!("no noun: it needs {}", group_words(vocab, Some(g)))));
+                    w.failed = Some(
+                        ctx.s
+                            .say(|| format!("no noun: it needs {}", group_words(vocab, Some(g)))),
+                    );
                     return w;
                 }
             }
@@ -1072,7 +1333,10 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
             .next()
             .is_some();
         if !r.total && m.value <= t && m.total_slash && !plan_total {
-            w.failed = Some(ctx.s.say(|| format!("«x/y» gives a share, and {} has no total", r.indicator)));
+            w.failed = Some(
+                ctx.s
+                    .say(|| format!("«x/y» gives a share, and {} has no total", r.indicator)),
+            );
             return w;
         }
     }
@@ -1080,7 +1344,11 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         let scope = vocab.groups[g].scope;
         // The noun itself may be the cue: "91,8% tổ chức cơ sở đảng …", "16 chi bộ trực thuộc".
         if let Some(n) = noun.as_ref().filter(|n| vocab.in_group(n.phrase, g)) {
-            w.evidence.push((ctx.s.say(|| format!("{}: the noun «{}»", scope.as_str(), ctx.s.quote(n))), 1.0));
+            w.evidence.push((
+                ctx.s
+                    .say(|| format!("{}: the noun «{}»", scope.as_str(), ctx.s.quote(n))),
+                1.0,
+            ));
             continue;
         }
         match ctx.find_at(g, scope, ctx.i, true) {
@@ -1088,7 +1356,8 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
                 if let Some(at) = at.filter(|_| scope.is_local()) {
                     w.reach.push(at);
                 }
-                w.evidence.push((ctx.s.say(|| format!("{}: {what}", scope.as_str())), weight))
+                w.evidence
+                    .push((ctx.s.say(|| format!("{}: {what}", scope.as_str())), weight))
             }
             None => {
                 w.failed = Some(ctx.s.say(|| format!("missing {}", vocab.groups[g].text)));
@@ -1104,7 +1373,10 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         let found = ctx.find(g, scope, ctx.i, chain);
         ctx.blocking.set(false);
         if let Some((what, _)) = found {
-            w.failed = Some(ctx.s.say(|| format!("blocked by {}: {what}", vocab.groups[g].text)));
+            w.failed = Some(
+                ctx.s
+                    .say(|| format!("blocked by {}: {what}", vocab.groups[g].text)),
+            );
             return w;
         }
     }
@@ -1113,7 +1385,12 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
 }
 
 /// The winner among the readings that held, and how sure it is.
-fn decide(vocab: &Vocabulary, weighed: &[Weighed], m: &Mention, inherited_total: Option<f64>) -> Verdict {
+fn decide(
+    vocab: &Vocabulary,
+    weighed: &[Weighed],
+    m: &Mention,
+    inherited_total: Option<f64>,
+) -> Verdict {
     let mut held: Vec<&Weighed> = weighed.iter().filter(|w| w.failed.is_none()).collect();
     if held.is_empty() {
         return Verdict::Nothing;
@@ -1129,7 +1406,12 @@ fn decide(vocab: &Vocabulary, weighed: &[Weighed], m: &Mention, inherited_total:
     let runner = held
         .iter()
         .find(|w| vocab.readings[w.reading].indicator != r.indicator);
-    let mut confidence = 1.0 - best.evidence.iter().map(|e| 1.0 - 0.5 * e.1).product::<f64>();
+    let mut confidence = 1.0
+        - best
+            .evidence
+            .iter()
+            .map(|e| 1.0 - 0.5 * e.1)
+            .product::<f64>();
     let why = match runner {
         Some(ru) if ru.score >= 0.85 * best.score => {
             confidence *= 0.7;
@@ -1201,7 +1483,18 @@ fn is_share_gap(gap: &str) -> bool {
         n += 1;
         if !matches!(
             w.to_lowercase().as_str(),
-            "chiếm" | "đạt" | "bằng" | "tỷ" | "tỉ" | "lệ" | "là" | "khoảng" | "với" | "gần" | "hơn" | "trên"
+            "chiếm"
+                | "đạt"
+                | "bằng"
+                | "tỷ"
+                | "tỉ"
+                | "lệ"
+                | "là"
+                | "khoảng"
+                | "với"
+                | "gần"
+                | "hơn"
+                | "trên"
         ) {
             return false;
         }

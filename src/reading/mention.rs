@@ -96,12 +96,23 @@ static YEAR_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a year stands right after "YYYY - " (the end of a span of years).
 fn is_year_after_range(s: &str, start: usize, word: &str) -> bool {
-    let is_year = |w: &str| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")) && w.bytes().all(|b| b.is_ascii_digit());
+    let is_year = |w: &str| {
+        w.len() == 4
+            && (w.starts_with("19") || w.starts_with("20"))
+            && w.bytes().all(|b| b.is_ascii_digit())
+    };
     if !is_year(word) {
         return false;
     }
-    let head = s[..start].trim_end().trim_end_matches(['-', '–', '—']).trim_end();
-    head.len() + 4 <= s[..start].len() + 4 && head.rsplit(|c: char| !c.is_ascii_digit()).next().is_some_and(is_year)
+    let head = s[..start]
+        .trim_end()
+        .trim_end_matches(['-', '–', '—'])
+        .trim_end();
+    head.len() + 4 <= s[..start].len() + 4
+        && head
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .is_some_and(is_year)
 }
 
 /// A capitalised name right before "(": the item of a list "Tân Lập (8/9), Đồng Tâm (11/13)".
@@ -183,14 +194,25 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
         let head = &s[head_from..start];
         let mut span_start = start;
         let mut qualifier = Qualifier::Exact;
-        let letter_before = head.trim_end().chars().next_back().is_some_and(char::is_alphabetic);
+        let letter_before = head
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
         if let Some(c) = QUAL_BEFORE.captures(head).filter(|_| letter_before) {
             let q = c.get(1).expect("qualifier group");
             // "đạt và vượt 15/19 chỉ tiêu", "hoàn thành vượt mức 3/12": the targets met or
             // exceeded, counted exactly; "vượt" is a qualifier only on its own.
-            let word_before = head[..q.start()].trim_end().rsplit(' ').next().unwrap_or("");
+            let word_before = head[..q.start()]
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .unwrap_or("");
             let completes = q.as_str().to_lowercase().starts_with("vượt")
-                && matches!(word_before.to_lowercase().as_str(), "và" | "thành" | "đạt" | "hoặc");
+                && matches!(
+                    word_before.to_lowercase().as_str(),
+                    "và" | "thành" | "đạt" | "hoặc"
+                );
             // The neutral "từ" of "từ 90% trở lên" is left out of the mention ("đạt từ 50%").
             let neutral = q.as_str().eq_ignore_ascii_case("từ");
             if !completes && !neutral {
@@ -212,7 +234,10 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
                 _ => 1.0,
             };
             (Shape::Area, value * factor, a.get(0).expect("area").end())
-        } else if let Some(mo) = MONEY.find(rest).filter(|mo| !dong_compound(&rest[mo.end()..])) {
+        } else if let Some(mo) = MONEY
+            .find(rest)
+            .filter(|mo| !dong_compound(&rest[mo.end()..]))
+        {
             // Keep the match to the currency word itself, not the character after "đ".
             let len = rest[..mo.end()]
                 .trim_end_matches(|c: char| !c.is_alphabetic())
@@ -264,7 +289,8 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
             let before = &s[from..span_start];
             let name = NAME_BEFORE.captures(before)?.get(1)?;
             let lead = s[..from + name.start()].trim_end();
-            let item_start = lead.ends_with([':', ',']) || lead.ends_with(" và") || lead.ends_with(';');
+            let item_start =
+                lead.ends_with([':', ',']) || lead.ends_with(" và") || lead.ends_with(';');
             (item_start && name.as_str().chars().next().is_some_and(char::is_uppercase))
                 .then(|| base + from + name.start()..base + from + name.end())
         });
@@ -287,7 +313,10 @@ pub fn find(text: &str, range: Range<usize>) -> Vec<Mention> {
 /// Whether a number ends with the scale word "tỷ" ("2.100 tỷ", "hai tỷ rưỡi").
 fn is_billions(word: &str) -> bool {
     let lower = word.to_lowercase();
-    let last = lower.split_whitespace().filter(|w| *w != "rưỡi").last().unwrap_or("");
+    let last = lower
+        .split_whitespace()
+        .rfind(|w| *w != "rưỡi")
+        .unwrap_or("");
     matches!(last, "tỷ" | "tỉ")
 }
 
@@ -295,7 +324,8 @@ fn is_billions(word: &str) -> bool {
 fn dong_compound(after: &str) -> bool {
     const COMPOUNDS: [&str; 24] = [
         "chí", "bào", "bộ", "thời", "ý", "tình", "hương", "nghiệp", "đội", "loại", "minh", "hành",
-        "phục", "ruộng", "bằng", "lòng", "tâm", "đều", "chủ", "hóa", "nhất", "dạng", "thuận", "niên",
+        "phục", "ruộng", "bằng", "lòng", "tâm", "đều", "chủ", "hóa", "nhất", "dạng", "thuận",
+        "niên",
     ];
     let word = after
         .trim_start()
@@ -321,7 +351,9 @@ fn is_not_a_number_here(s: &str, start: usize, end: usize, word: &str) -> bool {
             || ["và", "cho", "có", "gồm", "tặng", "được", "với"]
                 .iter()
                 .any(|w| prev.to_lowercase().ends_with(&format!(" {w}")));
-        let next_is_number = s[end..].trim_start().starts_with(|c: char| c.is_ascii_digit());
+        let next_is_number = s[end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit());
         return !counted || next_is_number;
     }
     if number::is_vague(s, start, word) {
@@ -329,9 +361,15 @@ fn is_not_a_number_here(s: &str, start: usize, end: usize, word: &str) -> bool {
     }
     // A number word written with a capital inside a name: "Thanh Ba", "Ba Vì", "Năm Căn".
     if word.chars().next().is_some_and(char::is_uppercase) && !word.as_bytes()[0].is_ascii_digit() {
-        let cap = |w: Option<&str>| w.and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
+        let cap = |w: Option<&str>| {
+            w.and_then(|w| w.chars().next())
+                .is_some_and(char::is_uppercase)
+        };
         let prev = s[..start].trim_end();
-        let prev_word = prev.rsplit(' ').next().filter(|_| !prev.ends_with([',', '.', ':', ';', '(']));
+        let prev_word = prev
+            .rsplit(' ')
+            .next()
+            .filter(|_| !prev.ends_with([',', '.', ':', ';', '(']));
         let next_word = s[end..].split_whitespace().next();
         if cap(prev_word) || cap(next_word) {
             return true;
@@ -509,7 +547,10 @@ mod tests {
         assert!(!ms[0].in_parens && ms[1].in_parens && ms[1].list_item.is_none());
         let s = "Số trưởng xóm là đảng viên ở từng xã: Quân Chu 11/12, Cát Nê 8/9 và Ký Phú 15/15.";
         let ms = find(s, 0..s.len());
-        let names: Vec<&str> = ms.iter().map(|m| &s[m.list_item.clone().unwrap()]).collect();
+        let names: Vec<&str> = ms
+            .iter()
+            .map(|m| &s[m.list_item.clone().unwrap()])
+            .collect();
         assert_eq!(names, ["Quân Chu", "Cát Nê", "Ký Phú"]);
         let s = "2.745 xã (30,76%) đạt chuẩn";
         let ms = find(s, 0..s.len());

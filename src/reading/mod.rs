@@ -33,7 +33,8 @@ pub fn read(
     mut trace: Option<&mut Vec<(Range<usize>, Vec<Judged>)>>,
 ) -> Vec<Candidate> {
     let all = doc.sentences();
-    let wide = judge::Wide::new(vocab, &doc.text);
+    let year_of = || crate::context::document_year(doc);
+    let wide = judge::Wide::new(vocab, &doc.text, &year_of);
     let mut out = Vec::new();
     let mut previous: (Option<usize>, Vec<Judged>) = (None, Vec::new());
     for &si in sentences {
@@ -67,7 +68,11 @@ pub fn read(
                 // The quote reaches from the number to its noun, and to the cue words near it
                 // ("kết nạp được 172 ĐV mới"): what a reader checks.
                 let mut start = m.span.start;
-                let mut end = j.noun.as_ref().map_or(m.span.end, |n| n.range.end).max(m.span.end);
+                let mut end = j
+                    .noun
+                    .as_ref()
+                    .map_or(m.span.end, |n| n.range.end)
+                    .max(m.span.end);
                 // An item of a list is quoted with its name: "Nghĩa Hưng (8/8)".
                 let reach = match &m.list_item {
                     Some(name) => {
@@ -104,7 +109,10 @@ pub fn read(
                     rule: r.id.clone(),
                     plugin: r.plugin.clone(),
                     priority: READING_PRIORITY,
-                    locality: m.list_item.as_ref().map(|name| list_item_place(&doc.text, name)),
+                    locality: m
+                        .list_item
+                        .as_ref()
+                        .map(|name| list_item_place(&doc.text, name)),
                     period: None,
                     confidence,
                 });
@@ -128,9 +136,17 @@ fn list_item_place(text: &str, name: &Range<usize>) -> crate::record::Locality {
         .unwrap_or("")
         .to_lowercase();
     let place = Some(text[name.clone()].to_string());
-    let district_level = matches!(unit.as_str(), "huyện" | "quận" | "tp" | "tp." | "thị" | "phố")
-        || text[..name.start].trim_end().to_lowercase().ends_with("thị xã")
-        || text[..name.start].trim_end().to_lowercase().ends_with("thành phố");
+    let district_level = matches!(
+        unit.as_str(),
+        "huyện" | "quận" | "tp" | "tp." | "thị" | "phố"
+    ) || text[..name.start]
+        .trim_end()
+        .to_lowercase()
+        .ends_with("thị xã")
+        || text[..name.start]
+            .trim_end()
+            .to_lowercase()
+            .ends_with("thành phố");
     if district_level {
         crate::record::Locality {
             district: place,

@@ -173,19 +173,55 @@ pub struct Vocabulary {
 /// The built-in mechanisms' lists, each `[words]` key with what it is for.
 pub const SETS: [(&str, &str); 14] = [
     ("plan", "plans and targets before a number, in its clause"),
-    ("plan_after", "a share of a plan right after a number ('đạt 87,7% kế hoạch')"),
-    ("result", "words that end a plan and start a result ('kết quả', 'đến nay')"),
-    ("negation", "words that negate the cue right after them ('chưa', 'không')"),
-    ("change_before", "a change right before a number ('tăng', 'thêm')"),
+    (
+        "plan_after",
+        "a share of a plan right after a number ('đạt 87,7% kế hoạch')",
+    ),
+    (
+        "result",
+        "words that end a plan and start a result ('kết quả', 'đến nay')",
+    ),
+    (
+        "negation",
+        "words that negate the cue right after them ('chưa', 'không')",
+    ),
+    (
+        "change_before",
+        "a change right before a number ('tăng', 'thêm')",
+    ),
     ("change_after", "a change after a figure ('so với')"),
-    ("subcount", "a part of a figure said just before ('trong đó')"),
-    ("identifier_before", "words before a number that make it a name or an ordinal ('số', 'khóa')"),
-    ("classifiers", "words between a number and its noun ('lượt')"),
-    ("other_nouns", "nouns of no indicator that still tell what a number counts ('tiêu chí')"),
-    ("false_friends", "phrases that contain a cue or noun but mean something else ('xã hội')"),
-    ("frame", "words before a number that make it the whole a later figure is out of ('trong tổng số')"),
-    ("durations", "nouns after a number that make it a length of time ('9 tháng', '5 năm')"),
-    ("plan_segment", "plan words that govern their whole segment, past commas ('dự kiến', 'phấn đấu')"),
+    (
+        "subcount",
+        "a part of a figure said just before ('trong đó')",
+    ),
+    (
+        "identifier_before",
+        "words before a number that make it a name or an ordinal ('số', 'khóa')",
+    ),
+    (
+        "classifiers",
+        "words between a number and its noun ('lượt')",
+    ),
+    (
+        "other_nouns",
+        "nouns of no indicator that still tell what a number counts ('tiêu chí')",
+    ),
+    (
+        "false_friends",
+        "phrases that contain a cue or noun but mean something else ('xã hội')",
+    ),
+    (
+        "frame",
+        "words before a number that make it the whole a later figure is out of ('trong tổng số')",
+    ),
+    (
+        "durations",
+        "nouns after a number that make it a length of time ('9 tháng', '5 năm')",
+    ),
+    (
+        "plan_segment",
+        "plan words that govern their whole segment, past commas ('dự kiến', 'phấn đấu')",
+    ),
 ];
 
 /// One phrase occurrence in a text: the phrase and its byte range.
@@ -254,16 +290,33 @@ impl Vocabulary {
         let mut noun_groups = vec![sets.other_nouns];
         let mut readings = Vec::new();
         let mut per_indicator: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (path, source, plugin, f) in &parsed {
             for spec in &f.reading {
                 let ind = spec.indicator.get_ref();
                 let Some(indicator) = catalog.get(ind) else {
-                    diags.push(catalog.unknown(path, ind).at_offset(source, spec.indicator.span().start));
+                    diags.push(
+                        catalog
+                            .unknown(path, ind)
+                            .at_offset(source, spec.indicator.span().start),
+                    );
                     continue;
                 };
                 let n = per_indicator.entry(ind.clone()).or_default();
                 *n += 1;
                 let id = reading_id(spec, plugin.as_deref(), *n);
+                if let Some(first) = seen.get(&id) {
+                    diags.push(
+                        Diagnostic::error(
+                            path,
+                            format!("reading id `{id}` is used twice (first in {})", first.display()),
+                        )
+                        .at_offset(source, spec.indicator.span().start)
+                        .with_hint("give each [[reading]] its own id = \"…\""),
+                    );
+                    continue;
+                }
+                seen.insert(id.clone(), (*path).clone());
                 let mut ok = true;
                 let mut parse_groups = |list: &[Spanned<String>], b: &mut Builder| -> Vec<usize> {
                     let mut out = Vec::new();
@@ -295,7 +348,11 @@ impl Vocabulary {
                 } else {
                     match parse_group(&spec.nouns.join(" | "), &words) {
                         Ok((_, list)) => {
-                            let g = b.group(Scope::Near, format!("nouns: {}", spec.nouns.join(" | ")), &list);
+                            let g = b.group(
+                                Scope::Near,
+                                format!("nouns: {}", spec.nouns.join(" | ")),
+                                &list,
+                            );
                             noun_groups.push(g);
                             Some(g)
                         }
@@ -312,9 +369,11 @@ impl Vocabulary {
                 };
                 let subjects = match parse_group(&spec.subjects.join(" | "), &words) {
                     _ if spec.subjects.is_empty() => None,
-                    Ok((_, list)) => {
-                        Some(b.group(Scope::Near, format!("subjects: {}", spec.subjects.join(" | ")), &list))
-                    }
+                    Ok((_, list)) => Some(b.group(
+                        Scope::Near,
+                        format!("subjects: {}", spec.subjects.join(" | ")),
+                        &list,
+                    )),
                     Err((msg, hint)) => {
                         let mut d = Diagnostic::error(path, format!("subjects: {msg}"))
                             .at_offset(source, spec.indicator.span().start);
@@ -383,7 +442,11 @@ impl Vocabulary {
                     .iter()
                     .filter(|&&p| common.contains(&b.phrases[p]))
                     .count();
-                (std::cmp::Reverse(common), shortest, std::cmp::Reverse(b.members[*g].len()))
+                (
+                    std::cmp::Reverse(common),
+                    shortest,
+                    std::cmp::Reverse(b.members[*g].len()),
+                )
             };
             if let Some(g) = candidates.max_by_key(selectivity) {
                 for &p in &b.members[g] {
@@ -407,7 +470,8 @@ impl Vocabulary {
             } else {
                 (lower[at..].chars().next(), lower[..at].chars().next_back())
             };
-            !inside.is_some_and(char::is_alphanumeric) || !outside.is_some_and(char::is_alphanumeric)
+            !inside.is_some_and(char::is_alphanumeric)
+                || !outside.is_some_and(char::is_alphanumeric)
         };
         // A one-word phrase written with a capital inside a run of capitalised words is part
         // of a name ("Cần Thơ", "Giao Thủy", "Nga Sơn"), not the word.
@@ -445,9 +509,9 @@ impl Vocabulary {
         if !friends.is_empty() {
             hits.retain(|h| {
                 self.in_group(h.phrase, ff)
-                    || !friends.iter().any(|f| {
-                        f.start <= h.range.start && h.range.end <= f.end && *f != h.range
-                    })
+                    || !friends
+                        .iter()
+                        .any(|f| f.start <= h.range.start && h.range.end <= f.end && *f != h.range)
             });
         }
         hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end), h.phrase));
@@ -468,7 +532,9 @@ impl Vocabulary {
 
     /// Whether a phrase is some reading's noun (or one of `other_nouns`).
     pub fn is_noun(&self, phrase: usize) -> bool {
-        self.phrase_groups[phrase].iter().any(|&g| self.noun_group[g])
+        self.phrase_groups[phrase]
+            .iter()
+            .any(|&g| self.noun_group[g])
     }
 }
 
@@ -484,7 +550,9 @@ fn parse_group(
         Some((s, _)) if !s.contains('|') && s.trim().chars().all(|c| c.is_ascii_lowercase()) => {
             return Err((
                 format!("unknown scope `{}`", s.trim()),
-                Some("scopes: prev, next, before, after, near, sentence, paragraph, document".into()),
+                Some(
+                    "scopes: prev, next, before, after, near, sentence, paragraph, document".into(),
+                ),
             ))
         }
         _ => (Scope::Near, text),
@@ -492,7 +560,10 @@ fn parse_group(
     let mut phrases = Vec::new();
     for item in list.split('|').map(str::trim) {
         if item.is_empty() {
-            return Err(("an empty word in a group".into(), Some("remove the extra `|`".into())));
+            return Err((
+                "an empty word in a group".into(),
+                Some("remove the extra `|`".into()),
+            ));
         }
         if let Some(name) = item.strip_prefix('@') {
             match words.get(name) {
@@ -613,7 +684,10 @@ fn reading_id(spec: &ReadingSpec, plugin: Option<&str>, n: usize) -> String {
 
 /// The readings files of a rules folder and of plugins: `rules/readings.toml`, then each
 /// plugin's `readings.toml` if it has one.
-pub fn files(rules_dir: &Path, plugins: &[(String, PathBuf)]) -> Vec<(PathBuf, String, Option<String>)> {
+pub fn files(
+    rules_dir: &Path,
+    plugins: &[(String, PathBuf)],
+) -> Vec<(PathBuf, String, Option<String>)> {
     let mut out = Vec::new();
     let core = rules_dir.join("readings.toml");
     if let Ok(s) = std::fs::read_to_string(&core) {
