@@ -68,6 +68,9 @@ pub struct Summary {
     /// The run was stopped (Ctrl-C) before the end of the corpus.
     pub interrupted: bool,
     pub elapsed: Duration,
+    /// Records left out for a confidence below `--min-confidence`, and that floor.
+    pub below_confidence: usize,
+    pub min_confidence: f64,
 }
 
 impl Summary {
@@ -88,6 +91,12 @@ impl Summary {
             secs,
             mbps
         );
+        if self.below_confidence > 0 {
+            s.push_str(&format!(
+                "{} records left out for a confidence below {} (--min-confidence)\n",
+                self.below_confidence, self.min_confidence
+            ));
+        }
         if self.unchanged > 0 {
             s.push_str(&format!(
                 "{} documents unchanged since the previous output: their records were kept, not extracted again\n",
@@ -213,6 +222,8 @@ pub struct RunOptions {
     pub reuse: Option<Arc<Reuse>>,
     /// Set from elsewhere (Ctrl-C) to stop after the chunk in flight.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Records below this confidence (0–1) are left out.
+    pub min_confidence: f64,
 }
 
 impl Default for RunOptions {
@@ -227,6 +238,7 @@ impl Default for RunOptions {
             hash: false,
             reuse: None,
             stop: None,
+            min_confidence: 0.0,
         }
     }
 }
@@ -272,6 +284,8 @@ pub struct Outcome {
     pub hash: Option<String>,
     /// The previous output's entry holding this document's records, and how many.
     pub kept: Option<(usize, usize)>,
+    /// Records left out for their confidence.
+    pub below_confidence: usize,
 }
 
 /// Read and extract one file, or standard input.
@@ -307,7 +321,7 @@ pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
         Input::File { path, .. } => Document::from_path_bytes(path, id.clone(), bytes, &opts.read),
         _ => Document::from_bytes_with("-", &bytes, &opts.read),
     };
-    outcome(rs, id, doc.map_err(|e| e.to_string()), hash)
+    outcome(rs, opts, id, doc.map_err(|e| e.to_string()), hash)
 }
 
 /// The document's records are in the previous output: no need to extract it.
@@ -320,11 +334,13 @@ fn kept(opts: &RunOptions, id: &str, hash: Option<&str>, bytes: usize) -> Option
         read_as: None,
         hash: hash.map(str::to_string),
         kept: Some(kept),
+        below_confidence: 0,
     })
 }
 
 fn outcome(
     rs: &Ruleset,
+    opts: &RunOptions,
     id: String,
     doc: Result<Document, String>,
     hash: Option<String>,
@@ -338,13 +354,23 @@ fn outcome(
             if read_as.is_empty() {
                 read_as.push("text");
             }
+            let mut below_confidence = 0;
+            let records = extract(rs, &doc)
+                .map(|mut r| {
+                    let n = r.len();
+                    r.retain(|r| r.confidence >= opts.min_confidence);
+                    below_confidence = n - r.len();
+                    r
+                })
+                .map_err(|e| e.to_string());
             Outcome {
                 bytes: doc.text.len() as u64,
-                records: extract(rs, &doc).map_err(|e| e.to_string()),
+                records,
                 id,
                 read_as: Some(read_as.join(" ")),
                 hash,
                 kept: None,
+                below_confidence,
             }
         }
         Err(e) => Outcome {
@@ -363,6 +389,7 @@ impl Outcome {
             read_as: None,
             hash: None,
             kept: None,
+            below_confidence: 0,
         }
     }
 }
@@ -402,10 +429,10 @@ fn process_line(
             "line {line}: no string field \"{}\" (choose it with --text-field)",
             opts.text_field
         );
-        return outcome(rs, id, Err(why), hash);
+        return outcome(rs, opts, id, Err(why), hash);
     };
     if text.trim().is_empty() {
-        return outcome(rs, id, Err("empty document (no text)".into()), hash);
+        return outcome(rs, opts, id, Err("empty document (no text)".into()), hash);
     }
     let mut doc = Document::from_string(id.clone(), text.to_string());
     doc.meta.insert("format".into(), "jsonl".into());
@@ -416,7 +443,7 @@ fn process_line(
             }
         }
     }
-    outcome(rs, id, Ok(doc), hash)
+    outcome(rs, opts, id, Ok(doc), hash)
 }
 
 /// Lines of a JSONL file, each capped at `max` bytes (a longer line is an error and is
@@ -560,7 +587,10 @@ pub fn run(
         .num_threads(opts.threads.unwrap_or(0))
         .build()
         .map_err(std::io::Error::other)?;
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        min_confidence: opts.min_confidence,
+        ..Summary::default()
+    };
     let mut done = 0;
     let mut work = works(inputs, opts);
     let size = opts.chunk.max(1);
@@ -606,6 +636,7 @@ pub fn run(
         };
         for o in outcomes {
             summary.bytes += o.bytes;
+            summary.below_confidence += o.below_confidence;
             if let Some(r) = o.read_as {
                 *summary.encodings.entry(r).or_default() += 1;
             }

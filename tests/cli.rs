@@ -554,3 +554,44 @@ fn jsonl_corpora_stream_and_a_bad_line_is_that_line_s_error() {
         ]
     );
 }
+
+#[test]
+fn min_confidence_leaves_out_weak_records_and_says_how_many() {
+    let run = |extra: &[&str]| {
+        let out = chiso()
+            .args(["extract", "samples"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let confidences: Vec<f64> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["confidence"].as_f64().unwrap()
+            })
+            .collect();
+        (confidences, String::from_utf8(out.stderr).unwrap())
+    };
+    let (all, _) = run(&[]);
+    assert!(all.iter().all(|c| (0.0..=1.0).contains(c)), "{all:?}");
+    let floor = 0.7;
+    let below = all.iter().filter(|c| **c < floor).count();
+    assert!(below > 0 && below < all.len(), "{all:?}");
+    let (kept, stderr) = run(&["--min-confidence", "0.7"]);
+    assert_eq!(kept.len(), all.len() - below);
+    assert!(kept.iter().all(|c| *c >= floor));
+    assert!(
+        stderr.contains(&format!(
+            "{below} records left out for a confidence below 0.7"
+        )),
+        "{stderr}"
+    );
+    let bad = chiso()
+        .args(["extract", "samples", "--min-confidence", "high"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a number"));
+}

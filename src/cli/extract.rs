@@ -67,6 +67,10 @@ pub struct ExtractArgs {
     /// No progress bar and no summary on stderr (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Leave out records whose confidence (0–1, how well the evidence lined up) is below this.
+    /// Rules give 0.9, scripts 0.8 unless they say; readings 0.5–1.
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
+    pub min_confidence: f64,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -144,6 +148,7 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         text_field: args.text_field.clone(),
         // Streaming: small chunks, so records follow their documents closely.
         chunk: if args.stdin_jsonl { 64 } else { engine::CHUNK },
+        min_confidence: args.min_confidence,
         ..RunOptions::default()
     };
     let streaming = args.stdin_jsonl;
@@ -277,6 +282,12 @@ impl Output {
             args.encoding.map(|e| e.name()),
             args.max_doc_size,
         );
+        // Older outputs were written without a confidence floor: same settings as 0.
+        let settings = if args.min_confidence > 0.0 {
+            format!("{settings} min_confidence={}", args.min_confidence)
+        } else {
+            settings
+        };
         let header = Header::new(resume::rules_hash(rs), settings);
         let prelude = output::prelude(args.format, args.bom);
         let meta = resume::meta_path(path);
@@ -415,5 +426,16 @@ impl Output {
             }
         }
         Ok(note)
+    }
+}
+
+/// A confidence floor: a number from 0 to 1.
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(x) => Err(format!("{x} is not between 0 and 1")),
+        Err(_) => Err(format!(
+            "`{s}` is not a number (a confidence from 0 to 1, e.g. 0.6)"
+        )),
     }
 }

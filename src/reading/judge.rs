@@ -849,7 +849,12 @@ fn target_year(text: &str, seg_start: usize, at: usize, wide: &Wide) -> Option<S
         Some(d) if year > d => true,
         _ => !says_done,
     };
-    target.then(|| format!("a target: «{}» before it", &lower[pos..pos + word.len() + 4]))
+    target.then(|| {
+        format!(
+            "a target: «{}» before it",
+            &lower[pos..pos + word.len() + 4]
+        )
+    })
 }
 
 /// The built-in blockers, in order. `None` when the mention may be a figure.
@@ -1532,4 +1537,280 @@ fn ceil_char(text: &str, mut at: usize) -> usize {
 /// stretches between numbers are computed and may cross.
 fn between(text: &str, a: usize, b: usize) -> &str {
     text.get(a..b).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    //! The mechanisms, on a small vocabulary written for these tests (not the shipped one):
+    //! what they do must not depend on the words rules/readings.toml happens to hold.
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::diagnostic::Diagnostics;
+
+    const WORDS: &str = r#"
+[words]
+plan = ["phấn đấu", "kế hoạch", "chỉ tiêu"]
+plan_segment = ["phấn đấu"]
+result = ["đến nay", "kết quả"]
+plan_after = ["kế hoạch"]
+negation = ["chưa", "không"]
+change_before = ["tăng", "giảm"]
+change_after = ["so với"]
+increment = ["thêm", "có thêm"]
+subcount = ["trong đó"]
+identifier_before = ["số", "khóa", "năm"]
+frame = ["trong tổng số", "trong số"]
+durations = ["năm", "tháng"]
+village_heads = ["trưởng thôn", "trưởng bản"]
+
+[[reading]]
+indicator = "new_party_members"
+id = "t.admitted"
+nouns = ["đảng viên", "ĐV", "đảng viên mới", "quần chúng"]
+cues = ["near: kết nạp"]
+
+[[reading]]
+indicator = "village_heads_party_members"
+id = "t.heads"
+nouns = ["@village_heads"]
+cues = ["after: là đảng viên"]
+
+[[reading]]
+indicator = "village_heads_party_member_rate"
+id = "t.heads_share"
+cues = ["near: @village_heads", "near: là đảng viên"]
+
+[[reading]]
+indicator = "ntm_communes"
+id = "t.ntm"
+nouns = ["xã"]
+cues = ["near: đạt chuẩn", "sentence: nông thôn mới"]
+blockers = ["before: @increment"]
+"#;
+
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn vocabulary(extra: &[(&str, &str)]) -> (Vocabulary, Catalog) {
+        let catalog = Catalog::load(&root().join("rules/indicators.toml")).unwrap();
+        let lexicon =
+            crate::rule::lexicon::Lexicon::load(&root().join("rules/lexicon.toml")).unwrap();
+        let mut files = vec![(PathBuf::from("test.toml"), WORDS.to_string(), None)];
+        for (plugin, source) in extra {
+            files.push((
+                Path::new(plugin).join("readings.toml"),
+                source.to_string(),
+                Some(plugin.to_string()),
+            ));
+        }
+        let mut diags = Diagnostics::default();
+        let v = Vocabulary::compile(&files, &catalog, &lexicon, &mut diags);
+        assert!(!diags.has_errors(), "{diags}");
+        (v, catalog)
+    }
+
+    fn judged(v: &Vocabulary, c: &Catalog, text: &str) -> Vec<Judged> {
+        let year = || Some(2024);
+        let wide = Wide::new(v, text, &year);
+        judge_sentence(v, c, text, 0..text.len(), &wide, &|_| true, &[], true)
+    }
+
+    /// (indicator, value, total) of every figure.
+    fn figures_with(v: &Vocabulary, c: &Catalog, text: &str) -> Vec<(String, f64, Option<f64>)> {
+        judged(v, c, text)
+            .into_iter()
+            .filter_map(|j| match j.verdict {
+                Verdict::Figure {
+                    reading,
+                    value,
+                    total,
+                    ..
+                } => Some((v.readings[reading].indicator.to_string(), value, total)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn figures(text: &str) -> Vec<(String, f64, Option<f64>)> {
+        let (v, c) = vocabulary(&[]);
+        figures_with(&v, &c, text)
+    }
+
+    fn one(ind: &str, value: f64) -> Vec<(String, f64, Option<f64>)> {
+        vec![(ind.to_string(), value, None)]
+    }
+
+    #[test]
+    fn cue_words_count_in_either_order() {
+        for text in [
+            "Năm 2023, huyện kết nạp 120 đảng viên.",
+            "Năm 2023, huyện có 120 đảng viên mới được kết nạp.",
+            "Năm 2023 có 120 quần chúng được xét và kết nạp vào Đảng.",
+        ] {
+            assert_eq!(figures(text), one("new_party_members", 120.0), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_noun_of_another_reading_rules_it_out() {
+        assert_eq!(figures("Huyện kết nạp 120 hội viên."), vec![]);
+        assert_eq!(
+            figures("Đến nay có 12 xã đạt chuẩn nông thôn mới."),
+            { vec![("ntm_communes".to_string(), 12.0, None)] }
+        );
+    }
+
+    #[test]
+    fn a_negated_cue_does_not_count() {
+        assert_eq!(figures("Xã còn 5 trưởng thôn chưa là đảng viên."), vec![]);
+        assert_eq!(
+            figures("Xã có 9 trưởng thôn là đảng viên."),
+            one("village_heads_party_members", 9.0)
+        );
+    }
+
+    #[test]
+    fn plans_are_blocked_unless_a_result_follows() {
+        let (v, c) = vocabulary(&[]);
+        let j = judged(&v, &c, "Phấn đấu năm 2025 kết nạp 200 đảng viên.");
+        let blocked: Vec<&Verdict> = j.iter().map(|j| &j.verdict).collect();
+        assert!(
+            blocked.iter().any(
+                |v| matches!(v, Verdict::Blocked(why) if why.to_lowercase().contains("phấn đấu"))
+            ),
+            "{blocked:?}"
+        );
+        assert_eq!(
+            figures("Thực hiện kế hoạch, kết quả đã kết nạp 210 đảng viên."),
+            one("new_party_members", 210.0)
+        );
+        // A share of the plan is not the figure; the count before it is.
+        assert_eq!(
+            figures("Huyện kết nạp 240 đảng viên, đạt 104% kế hoạch."),
+            one("new_party_members", 240.0)
+        );
+    }
+
+    #[test]
+    fn changes_and_increments_are_not_levels() {
+        assert_eq!(
+            figures("Huyện kết nạp 120 đảng viên, tăng 15 đảng viên so với năm trước."),
+            one("new_party_members", 120.0)
+        );
+        assert_eq!(
+            figures("Năm nay huyện có thêm 3 xã đạt chuẩn nông thôn mới."),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_part_after_trong_do_is_not_a_second_figure() {
+        assert_eq!(
+            figures("Huyện kết nạp 120 đảng viên, trong đó 30 đảng viên là nữ."),
+            one("new_party_members", 120.0)
+        );
+    }
+
+    #[test]
+    fn totals_come_with_their_value() {
+        assert_eq!(
+            figures("Huyện có 77 trong tổng số 108 trưởng thôn là đảng viên."),
+            vec![("village_heads_party_members".to_string(), 77.0, Some(108.0))]
+        );
+        assert_eq!(
+            figures("Trong tổng số 108 trưởng thôn, có 77 người là đảng viên."),
+            vec![]
+        );
+        assert_eq!(
+            figures("Toàn huyện có 17/21 xã đạt chuẩn nông thôn mới."),
+            vec![("ntm_communes".to_string(), 17.0, Some(21.0))]
+        );
+    }
+
+    #[test]
+    fn a_list_lends_its_words_to_every_item() {
+        assert_eq!(
+            figures("Năm 2023, xã A kết nạp 12 đảng viên, xã B 9 đảng viên, xã C 7 đảng viên."),
+            vec![
+                ("new_party_members".to_string(), 12.0, None),
+                ("new_party_members".to_string(), 9.0, None),
+                ("new_party_members".to_string(), 7.0, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_share_reads_its_subject_from_the_cues() {
+        assert_eq!(
+            figures("Tỷ lệ trưởng thôn là đảng viên đạt 96,5%."),
+            one("village_heads_party_member_rate", 96.5)
+        );
+        // A count is not a share: its shape must fit the indicator's kind.
+        assert_eq!(figures("Có 96 trưởng bản."), vec![]);
+    }
+
+    #[test]
+    fn a_target_year_not_reached_makes_a_target() {
+        // The test document is from 2024.
+        assert_eq!(
+            figures("Đến năm 2025 có 18/21 xã đạt chuẩn nông thôn mới."),
+            vec![]
+        );
+        assert_eq!(
+            figures("Đến năm 2020 có 15/21 xã đạt chuẩn nông thôn mới."),
+            vec![("ntm_communes".to_string(), 15.0, Some(21.0))]
+        );
+    }
+
+    #[test]
+    fn confidence_grows_with_the_evidence() {
+        let (v, c) = vocabulary(&[]);
+        let conf = |text: &str| {
+            judged(&v, &c, text)
+                .into_iter()
+                .find_map(|j| match j.verdict {
+                    Verdict::Figure { confidence, .. } => Some(confidence),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let close = conf("Huyện kết nạp 120 đảng viên.");
+        let far = conf("Qua công tác kết nạp, sau nhiều nỗ lực của các chi bộ, có 120 đảng viên.");
+        assert!(close > far, "{close} vs {far}");
+        assert!((0.0..=1.0).contains(&close) && (0.0..=1.0).contains(&far));
+    }
+
+    #[test]
+    fn a_plugin_teaches_a_new_phrasing_without_code() {
+        let text = "Năm 2023, huyện phát triển được 88 ĐV.";
+        assert_eq!(figures(text), vec![]);
+        let plugin = r#"
+[[reading]]
+indicator = "new_party_members"
+nouns = ["ĐV"]
+cues = ["prev: phát triển được"]
+"#;
+        let (v, c) = vocabulary(&[("tinh-x", plugin)]);
+        assert_eq!(figures_with(&v, &c, text), one("new_party_members", 88.0));
+        assert_eq!(
+            v.readings.last().unwrap().id,
+            "tinh-x.reading.new_party_members.1"
+        );
+    }
+
+    #[test]
+    fn explain_says_what_was_weighed() {
+        let (v, c) = vocabulary(&[]);
+        let j = judged(&v, &c, "Huyện kết nạp 120 đảng viên.");
+        let w = &j[0].weighed;
+        let admitted = w
+            .iter()
+            .find(|w| v.readings[w.reading].id == "t.admitted")
+            .unwrap();
+        let said: Vec<&str> = admitted.evidence.iter().map(|(s, _)| s.as_str()).collect();
+        assert!(said.iter().any(|s| s.contains("đảng viên")), "{said:?}");
+        assert!(said.iter().any(|s| s.contains("kết nạp")), "{said:?}");
+    }
 }

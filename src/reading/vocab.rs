@@ -289,7 +289,7 @@ impl Vocabulary {
         };
         let mut noun_groups = vec![sets.other_nouns];
         let mut readings = Vec::new();
-        let mut per_indicator: BTreeMap<String, usize> = BTreeMap::new();
+        let mut per_indicator: BTreeMap<(Option<String>, String), usize> = BTreeMap::new();
         let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (path, source, plugin, f) in &parsed {
             for spec in &f.reading {
@@ -302,14 +302,19 @@ impl Vocabulary {
                     );
                     continue;
                 };
-                let n = per_indicator.entry(ind.clone()).or_default();
+                let n = per_indicator
+                    .entry(((*plugin).clone(), ind.clone()))
+                    .or_default();
                 *n += 1;
                 let id = reading_id(spec, plugin.as_deref(), *n);
                 if let Some(first) = seen.get(&id) {
                     diags.push(
                         Diagnostic::error(
                             path,
-                            format!("reading id `{id}` is used twice (first in {})", first.display()),
+                            format!(
+                                "reading id `{id}` is used twice (first in {})",
+                                first.display()
+                            ),
                         )
                         .at_offset(source, spec.indicator.span().start)
                         .with_hint("give each [[reading]] its own id = \"…\""),
@@ -660,14 +665,16 @@ impl Builder {
 /// The ids the readings of these files get (for `disable` lists and `chiso explain --rule`).
 pub fn reading_ids(files: &[(PathBuf, String, Option<String>)]) -> Vec<String> {
     let mut out = Vec::new();
-    let mut per_indicator: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_indicator: BTreeMap<(Option<String>, String), usize> = BTreeMap::new();
     for (_, source, plugin) in files {
         let Ok(f) = toml::from_str::<ReadingsFile>(source) else {
             continue;
         };
         for spec in &f.reading {
             let ind = spec.indicator.get_ref();
-            let n = per_indicator.entry(ind.clone()).or_default();
+            let n = per_indicator
+                .entry((plugin.clone(), ind.clone()))
+                .or_default();
             *n += 1;
             out.push(reading_id(spec, plugin.as_deref(), *n));
         }
