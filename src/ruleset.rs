@@ -322,27 +322,14 @@ impl Ruleset {
         for a in &vocabulary.anchors {
             words.entry(a.clone()).or_default().push(Target::Reading);
         }
-        // The automaton runs on the text itself, not on a lower-cased copy: each trigger is
-        // looked for lower-case, Capitalised, Title Case and UPPER CASE (ASCII letters match in
-        // any case), which is how Vietnamese text writes words.
-        let mut variants: BTreeMap<String, Vec<Target>> = BTreeMap::new();
-        for (word, targets) in words {
-            for v in case_variants(&word) {
-                variants
-                    .entry(v)
-                    .or_default()
-                    .extend(targets.iter().copied());
-            }
-        }
         // The search is leftmost-longest, not overlapping (much faster): so a word also wakes
         // what every trigger inside it wakes ("tỷ lệ đảng viên" wakes "đảng viên"'s rules).
-        let all: Vec<(String, Vec<Target>)> = variants.into_iter().collect();
+        let all: Vec<(String, Vec<Target>)> = words.into_iter().collect();
         let mut expanded = Vec::with_capacity(all.len());
         for (word, targets) in &all {
-            let lower = word.to_lowercase();
             let mut t = targets.clone();
             for (other, more) in &all {
-                if other.len() < word.len() && lower.contains(&other.to_lowercase()) {
+                if other.len() < word.len() && word.contains(other.as_str()) {
                     t.extend(more.iter().copied());
                 }
             }
@@ -350,6 +337,26 @@ impl Ruleset {
             t.dedup();
             expanded.push((word.clone(), t));
         }
+        // The automaton runs on the text itself, not on a lower-cased copy: each trigger is
+        // looked for in the ways text writes it (lower case, Capitalised, Title Case, UPPER
+        // CASE, a capital mid-phrase: "hàng ngũ của Đảng"); ASCII letters match in any case.
+        let mut variants: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+        for (word, targets) in expanded {
+            for v in case_variants(&word) {
+                variants
+                    .entry(v)
+                    .or_default()
+                    .extend(targets.iter().copied());
+            }
+        }
+        let expanded: Vec<(String, Vec<Target>)> = variants
+            .into_iter()
+            .map(|(w, mut t)| {
+                t.sort();
+                t.dedup();
+                (w, t)
+            })
+            .collect();
         let (patterns, trigger_targets): (Vec<String>, Vec<Vec<Target>>) =
             expanded.into_iter().unzip();
         let triggers = AhoCorasick::builder()
@@ -440,17 +447,39 @@ fn case_variants(word: &str) -> Vec<String> {
         c.next()
             .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
     };
-    let title: String = word
-        .split(' ')
-        .map(capitalise)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut v = vec![
-        word.to_string(),
-        capitalise(word),
-        title,
-        word.to_uppercase(),
-    ];
+    let words: Vec<&str> = word.split(' ').collect();
+    // Which words to capitalise: every combination for short phrases; for longer ones, the
+    // first word, any one word (mid-phrase capitals: "hàng ngũ của Đảng", "Nhân dân"), both,
+    // and all.
+    let n = words.len();
+    let masks: Vec<u64> = if n <= 4 {
+        (0..1u64 << n).collect()
+    } else {
+        let mut m = vec![0, u64::MAX];
+        for i in 0..n.min(63) {
+            m.push(1 << i);
+            m.push(1 | (1 << i));
+        }
+        m
+    };
+    let mut v: Vec<String> = masks
+        .into_iter()
+        .map(|mask| {
+            words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    if i < 64 && mask & (1 << i) != 0 {
+                        capitalise(w)
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    v.push(word.to_uppercase());
     v.sort();
     v.dedup();
     v

@@ -595,3 +595,55 @@ fn min_confidence_leaves_out_weak_records_and_says_how_many() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a number"));
 }
+
+#[test]
+fn a_plugin_readings_file_teaches_a_phrasing_without_rebuilding() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("a.txt");
+    write(
+        &doc,
+        "HÀ GIANG – Năm 2023, huyện Mèo Vạc có 96 thanh niên dân tộc Mông được đứng trong hàng ngũ Đảng.\n",
+    );
+    let run = |plugin: Option<&Path>| {
+        let mut cmd = chiso();
+        cmd.arg("extract").arg(&doc).arg("-q");
+        if let Some(p) = plugin {
+            cmd.arg("--plugins").arg(p);
+        }
+        cmd.output().unwrap()
+    };
+    assert_eq!(run(None).stdout.len(), 0);
+    let p = dir.path().join("ha-giang");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"ha-giang\"\nversion = \"0.1.0\"\n[applies]\ntext = [\"HÀ GIANG –\"]\n",
+    );
+    write(
+        &p.join("readings.toml"),
+        r#"[words]
+new_members = ["thanh niên"]
+
+[[reading]]
+indicator = "new_party_members"
+id = "ha-giang.vao_hang_ngu"
+nouns = ["@new_members"]
+cues = ["after: đứng trong hàng ngũ Đảng"]
+"#,
+    );
+    let out = run(Some(&p));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let r: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(r["value"], 96);
+    assert_eq!(r["rule"], "ha-giang.vao_hang_ngu");
+    assert_eq!(r["plugin"], "ha-giang");
+    // A mistake in it is named with its line and column, and nothing runs.
+    write(
+        &p.join("readings.toml"),
+        "[[reading]]\nindicator = \"new_party_members\"\ncues = [\"nearby: đứng trong hàng ngũ\"]\n",
+    );
+    let out = run(Some(&p));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("readings.toml:3:"), "{stderr}");
+    assert!(stderr.contains("nearby"), "{stderr}");
+}

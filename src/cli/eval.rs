@@ -16,6 +16,18 @@ pub struct EvalArgs {
     /// The documents the gold file describes.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Exit 1 when F1 is below this (a quality floor for CI).
+    #[arg(long, value_name = "X")]
+    pub min_f1: Option<f64>,
+    /// Exit 1 when precision is below this.
+    #[arg(long, value_name = "X")]
+    pub min_precision: Option<f64>,
+    /// Exit 1 when recall is below this.
+    #[arg(long, value_name = "X")]
+    pub min_recall: Option<f64>,
+    /// Score only records with at least this confidence (as `extract --min-confidence`).
+    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    pub min_confidence: f64,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -36,7 +48,10 @@ pub fn run(args: EvalArgs) -> ExitStatus {
     let summary = engine::run(
         &rs,
         &inputs,
-        &RunOptions::default(),
+        &RunOptions {
+            min_confidence: args.min_confidence,
+            ..RunOptions::default()
+        },
         &mut |e| {
             if let engine::Event::Records { records: r, .. } = e {
                 records.extend_from_slice(r);
@@ -53,8 +68,25 @@ pub fn run(args: EvalArgs) -> ExitStatus {
         }
     };
     let docs: Vec<String> = inputs.iter().map(|i| i.id().to_string()).collect();
-    print!("{}", chiso::eval::score(&gold, &records, &docs).render());
-    if summary.failed.is_empty() {
+    let score = chiso::eval::score(&gold, &records, &docs);
+    print!("{}", score.render());
+    for (doc, why) in &summary.failed {
+        eprintln!("chiso: {doc}: {why}");
+    }
+    let mut below = Vec::new();
+    for (name, floor, got) in [
+        ("F1", args.min_f1, score.f1()),
+        ("precision", args.min_precision, score.precision()),
+        ("recall", args.min_recall, score.recall()),
+    ] {
+        if let Some(floor) = floor.filter(|f| got < *f) {
+            below.push(format!("{name} {got:.3} is below the floor {floor}"));
+        }
+    }
+    for b in &below {
+        eprintln!("chiso eval: {b}");
+    }
+    if summary.failed.is_empty() && below.is_empty() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
