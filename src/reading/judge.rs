@@ -835,7 +835,11 @@ fn target_year(text: &str, seg_start: usize, at: usize, wide: &Wide) -> Option<S
     if before.ends_with("tính") || before.ends_with("tính từ") {
         return None;
     }
-    let recent = &before[before.floor_char_boundary(before.len().saturating_sub(40))..];
+    let mut from = before.len().saturating_sub(40);
+    while !before.is_char_boundary(from) {
+        from -= 1;
+    }
+    let recent = &before[from..];
     if recent.contains("từ ") || recent.contains("giai đoạn") || recent.contains("từ năm") {
         return None;
     }
