@@ -580,6 +580,18 @@ fn parse_group(
                     return Err((format!("unknown word list `@{name}`"), hint));
                 }
             }
+        } else if let Some((s, _)) = item
+            .split_once(':')
+            .filter(|(s, _)| Scope::parse(s.trim()).is_some())
+        {
+            return Err((
+                format!("`{item}`: a group has one scope, given once at its start"),
+                Some(format!(
+                    "make `{}: …` a group of its own: cues = [\"…\", \"{}: …\"] (every group must hold), or a reading of its own",
+                    s.trim(),
+                    s.trim()
+                )),
+            ));
         } else {
             phrases.push(item.to_string());
         }
