@@ -51,14 +51,7 @@ measure "python baseline (JSONL)" python3 benches/baseline.py "$work/corpus.json
 measure "python, read + NFC only" python3 benches/baseline.py "$work/corpus.jsonl" "$threads" --read-only
 echo "ratio python / chiso (JSONL): $(echo "$py / $jsonl" | bc -l | cut -c1-5)x"
 if command -v rg > /dev/null; then
-  python3 -c "
-import tomllib,os,glob
-words=set()
-for f in glob.glob('rules/core/*.toml')+glob.glob('plugins/*/rules/*.toml'):
-    for r in tomllib.load(open(f,'rb')).get('rule',[]): words.update(t.strip() for t in r.get('triggers',[]))
-for f in glob.glob('plugins/*/plugin.toml'):
-    for s in tomllib.load(open(f,'rb')).get('script',[]): words.update(s.get('triggers',[]))
-print('\n'.join(sorted(words)))" > "$work/triggers.txt"
+  python3 benches/baseline.py --anchors > "$work/triggers.txt"
   measure "rg (trigger words, .txt)" rg -i -c -j "$threads" -F -f "$work/triggers.txt" "$work/txt"; rgs=$(cat "$work/last.txt")
   echo "ratio chiso / rg (.txt): $(echo "$folder / $rgs" | bc -l | cut -c1-5)x"
 else

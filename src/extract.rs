@@ -62,13 +62,21 @@ pub fn extract_traced(
     mut trace: Option<&mut Trace>,
 ) -> Result<Vec<Record>, ExtractError> {
     // 1. Trigger words → (rule, sentence) pairs and scripts to run.
-    let mut hits: Vec<(usize, &[Target])> = rs
+    // A reading's anchor wakes a sentence only as a whole word ("hiến", not "chiến").
+    let text = doc.text.as_str();
+    let whole_word = |start: usize, end: usize| {
+        let letter = |c: char| c.is_alphanumeric();
+        !text[..start].chars().next_back().is_some_and(letter)
+            && !text[end..].chars().next().is_some_and(letter)
+    };
+    let mut hits: Vec<(usize, &[Target], bool)> = rs
         .triggers
-        .find_iter(aho_corasick::Input::new(&doc.text).anchored(Anchored::No))
+        .find_iter(aho_corasick::Input::new(text).anchored(Anchored::No))
         .map(|m| {
             (
                 m.start(),
                 rs.trigger_targets[m.pattern().as_usize()].as_slice(),
+                whole_word(m.start(), m.end()),
             )
         })
         .collect();
@@ -77,7 +85,13 @@ pub fn extract_traced(
         let (folded, back) = crate::normalize::fold(&doc.text);
         hits.extend(
             ac.find_overlapping_iter(aho_corasick::Input::new(&folded).anchored(Anchored::No))
-                .map(|m| (back[m.start()], targets[m.pattern().as_usize()].as_slice())),
+                .map(|m| {
+                    (
+                        back[m.start()],
+                        targets[m.pattern().as_usize()].as_slice(),
+                        true,
+                    )
+                }),
         );
     }
     if hits.is_empty() && rs.untriggered.is_empty() && trace.is_none() {
@@ -105,12 +119,13 @@ pub fn extract_traced(
             }
         }
     };
-    for (at, targets) in hits {
+    for (at, targets, whole) in hits {
         let si = sentences.partition_point(|s| s.end <= at);
         let in_sentence = sentences.get(si).is_some_and(|s| s.start <= at);
         for &t in targets {
             match t {
                 Target::Rule(_) | Target::Reading if !in_sentence => {}
+                Target::Reading if !whole => {}
                 t => wake(t, Some(si), &mut pairs),
             }
         }

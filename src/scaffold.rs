@@ -1,6 +1,6 @@
 //! `chiso new-plugin`: a plugin folder that works as generated — a commented plugin.toml, one
-//! rule with examples, one script, one fixture with its expectations — for an analyst to
-//! change step by step.
+//! reading, one rule with examples, one script, a phrasebook, one fixture with its
+//! expectations — for an analyst to change step by step.
 
 use std::path::{Path, PathBuf};
 
@@ -25,8 +25,8 @@ pub fn scaffold(dir: &Path, name: &str, province: Option<&str>) -> Result<Vec<Pa
     let dateline = province.map_or_else(|| name.to_uppercase(), |p| p.to_uppercase());
     let (applies, locality) = match province {
         Some(p) => (
-            format!("text = [\"{dateline} –\", \"{dateline} -\", \"tỉnh {p}\", \"Tỉnh ủy {p}\"]\n# districts = true          # also apply when a district below is named (\"huyện X\")"),
-            format!("province = \"{p}\"\n# districts = [\"…\", \"…\"]   # the province's districts, as reports name them"),
+            format!("text = [\"{dateline} –\", \"{dateline} -\", \"tỉnh {p}\", \"Tỉnh ủy {p}\"]\n# districts = true          # also apply when one of its districts is named (\"huyện X\")"),
+            format!("province = \"{p}\"\n# districts = [\"…\", \"…\"]   # only if the gazetteer lacks some: it knows every province's districts"),
         ),
         None => (
             format!("text = [\"{dateline} –\"]     # replace with your outlet's dateline or name"),
@@ -42,8 +42,9 @@ description = "TODO: which documents this plugin is for"
 # Higher priority wins conflicts and gives documents their default locality
 # (generic = 10, province plugins = 50).
 priority = 50
-# Rule ids (core or other plugins') to switch off for documents this plugin applies to:
-# disable = ["core.some_rule"]
+# Reading or rule ids to switch off for documents this plugin applies to
+# (`chiso explain` names the one behind each figure):
+# disable = ["reading.petitions_received.sent"]
 
 # When the plugin applies to a document: any one condition is enough.
 [applies]
@@ -88,6 +89,36 @@ examples = [
 negative_examples = ["Phấn đấu bổ sung 50 đảng viên mới trong năm tới."]
 "#
     );
+    let readings_toml = format!(
+        r#"#:schema ../../rules/schema/readings.schema.json
+# Readings of plugin `{name}`: words that make a number a figure, for this plugin's documents.
+# They add to rules/readings.toml (see README, "How chiso reads a number"). A reading of a
+# plugin counts only in documents the plugin applies to.
+
+[[reading]]
+indicator = "new_party_members"
+id = "{name}.new_party_members.hang_ngu"
+description = "admitted, said as joining the ranks: '37 thanh niên được đứng trong hàng ngũ Đảng'"
+# The noun right after the number: these, or any word of the core list @new_members.
+nouns = ["thanh niên", "@new_members"]
+# Every group must be found; "after:" looks after the number, in its own stretch of the sentence.
+cues = ["after: đứng trong hàng ngũ Đảng | đứng trong hàng ngũ của Đảng"]
+# One found means it is not this figure.
+blockers = ["near: dự kiến | đối tượng"]
+"#
+    );
+    let phrasebook = format!(
+        r#"# Phrasebook of plugin `{name}`: sentences of your own, each with the figures it must give.
+# `chiso test` runs every entry. Format: rules/phrasebook/README.md. Each entry is a document
+# of its own: the plugin's readings count in it only if the plugin applies (the dateline).
+
+{dateline} – Năm 2023, toàn huyện có 37 thanh niên được đứng trong hàng ngũ Đảng.
+=> new_party_members 37
+
+{dateline} – Dự kiến năm tới có 40 thanh niên được đứng trong hàng ngũ Đảng.
+=> nothing
+"#
+    );
     let script = r#"// Example review script: a figure cited for comparison ("so với năm 2022, khi huyện bổ sung
 // 60 đảng viên mới") is another period's result, not this document's: drop it.
 // `candidates` are maps with indicator, value, start, end, quote, rule…; return the ones to
@@ -105,12 +136,18 @@ fn review(doc, candidates) {
 "#;
     let fixture = format!(
         "{dateline} – Năm 2023, toàn huyện bổ sung 84 đảng viên mới cho các chi bộ thôn, bản.\n\
-         Con số này cao hơn so với năm 2022, khi huyện bổ sung 60 đảng viên mới.\n"
+         Con số này cao hơn so với năm 2022, khi huyện bổ sung 60 đảng viên mới.\n\
+         Trong 6 tháng đầu năm 2024, 21 thanh niên của huyện được đứng trong hàng ngũ Đảng.\n"
     );
     let files: Vec<(PathBuf, String)> = vec![
         (PathBuf::from("plugin.toml"), plugin_toml),
+        (PathBuf::from("readings.toml"), readings_toml),
         (PathBuf::from("rules/rules.toml"), rule_toml),
         (PathBuf::from("scripts/example.rhai"), script.to_string()),
+        (
+            PathBuf::from("phrasebook/{name}.txt".replace("{name}", name)),
+            phrasebook,
+        ),
         (PathBuf::from("tests/example.txt"), fixture),
     ];
     for (rel, text) in &files {

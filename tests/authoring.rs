@@ -161,7 +161,7 @@ fn scaffold_a_plugin_and_extend_it_without_rebuilding() {
     assert_eq!(code, 0, "{stdout}");
     let (code, stdout, _) = run(&["test", "--plugins", p, "--filter", "ha-giang"]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("6 passed, 0 failed"), "{stdout}");
 
     let doc = dir.path().join("bao-ha-giang.txt");
     write(&doc, "HÀ GIANG – Năm 2023, huyện Bắc Mê bổ sung 61 đảng viên mới và trao tặng Huy hiệu Đảng cho 412 đảng viên.\n");
@@ -188,7 +188,7 @@ negative_examples = ["trao Huy hiệu Đảng cho các đảng viên"]
     );
     let (code, stdout, _) = run(&["test", "--plugins", p, "--filter", "ha-giang"]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("6 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("8 passed, 0 failed"), "{stdout}");
     let after = extract();
     assert!(
         after.contains("\"value\":412") && after.contains("ha-giang.party_members_total.huy_hieu"),

@@ -83,9 +83,11 @@ fn json_schemas_match_the_fields_chiso_accepts() {
             .output()
             .unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
+        // serde says "expected one of `a`, `b`" or, for two, "expected `a` or `b`".
         let list = text
             .split("expected one of")
             .nth(1)
+            .or_else(|| text.split("unknown field `bogus`, expected").nth(1))
             .unwrap_or_else(|| panic!("{text}"));
         let list = list.lines().next().unwrap();
         let mut fields: Vec<String> = list
@@ -128,5 +130,23 @@ fn json_schemas_match_the_fields_chiso_accepts() {
     assert_eq!(
         plugin_fields,
         schema_props("rules/schema/plugin.schema.json", "/properties")
+    );
+    std::fs::write(dir.path().join("plugin.toml"), plugin).unwrap();
+    let reading_fields = accepted(
+        dir.path(),
+        "[[reading]]\nindicator = \"new_party_members\"\nbogus = 1\n",
+        "readings.toml",
+    );
+    assert_eq!(
+        reading_fields,
+        schema_props(
+            "rules/schema/readings.schema.json",
+            "/properties/reading/items/properties"
+        )
+    );
+    let file_fields = accepted(dir.path(), "bogus = 1\n", "readings.toml");
+    assert_eq!(
+        file_fields,
+        schema_props("rules/schema/readings.schema.json", "/properties")
     );
 }
