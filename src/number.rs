@@ -345,7 +345,7 @@ static RATIO: LazyLock<Regex> = LazyLock::new(|| {
         pat_before!(),
         r")\s+)?(",
         pat_number!(),
-        r")\s*/\s*(",
+        r")(\s*/\s*|\s+(?:trên tổng số|trong tổng số|trong số|trên)\s+)(",
         pat_number!(),
         ")"
     ))
@@ -661,13 +661,13 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     })
 }
 
-/// Parse a ratio `4/19` or `4 / 19` → `(4, 19)`, with qualifier words before (or
+/// Parse a ratio `4/19`, `4 / 19`, `3 trên 19` or `77 trong tổng số 108` → `(4, 19)`, with qualifier words before (or
 /// `trở lên`/`trở xuống` after) as in [`parse_quantity`]: `trên 4/19` → at least 4 of 19.
 /// The first ratio not glued to a neighbour is taken (`12/5/2023` is a date: `None`);
 /// a zero denominator gives `None`.
 pub fn parse_ratio(text: &str) -> Option<(Quantity, f64)> {
     RATIO.captures_iter(text).find_map(|caps| {
-        let (num, den) = (caps.get(2)?, caps.get(3)?);
+        let (num, sep, den) = (caps.get(2)?, caps.get(3)?, caps.get(4)?);
         if is_glued(text, num.start(), den.end()) {
             return None;
         }
@@ -676,6 +676,10 @@ pub fn parse_ratio(text: &str) -> Option<(Quantity, f64)> {
             value: parse_number(num.as_str())?,
             qualifier: combine(caps.get(1), text),
         };
+        // "3 trên 19", "77 trong tổng số 108": a part of a whole, so never more than it.
+        if !sep.as_str().contains('/') && quantity.value > total {
+            return None;
+        }
         Some((quantity, total))
     })
 }
@@ -1086,11 +1090,24 @@ mod tests {
             ("hai/ba", q(2.0, Exact), 3.0),
             ("19/19 trở lên", q(19.0, AtLeast), 19.0),
             ("đạt 15/17 chỉ tiêu", q(15.0, Exact), 17.0),
+            ("3 trên 19 xã", q(3.0, Exact), 19.0),
+            ("77 trong tổng số 108 trưởng thôn", q(77.0, Exact), 108.0),
+            ("hơn 40 trong số 52 chi bộ", q(40.0, AtLeast), 52.0),
         ];
         for &(text, want, total) in cases {
             assert_eq!(parse_ratio(text), Some((want, total)), "{text:?}");
         }
-        for text in ["12/5/2023", "4", "4/0", "a/b", "28-NQ/TU", "", "/5"] {
+        // "19 trên 3" is not a part of a whole: "trên" there qualifies what follows.
+        for text in [
+            "12/5/2023",
+            "4",
+            "4/0",
+            "a/b",
+            "28-NQ/TU",
+            "",
+            "/5",
+            "19 trên 3",
+        ] {
             assert_eq!(parse_ratio(text), None, "{text:?}");
         }
     }
