@@ -49,6 +49,10 @@ pub struct Indicator {
     /// figure of that count ("187 đồng chí, đạt 65,8%") is read as this rate.
     #[serde(default)]
     pub share_of: Option<String>,
+    /// A state at a date (members, organisations, communes that meet a standard), not what
+    /// happened in a period: a year said in another sentence does not carry to it.
+    #[serde(default)]
+    pub stock: bool,
 }
 
 #[derive(Deserialize)]

@@ -42,6 +42,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?-u:\b)|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d{2})")
         .expect("date regex")
 });
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:số\s+\S+|\d+[-/][\p{L}/.-]+|[-/][\p{Lu}Đ]{2,})\s*,?\s*(?:ban hành\s+)?ngày\s*$",
+    )
+    .expect("reference regex")
+});
 static TERM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)nhiệm kỳ\s+((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})").expect("term regex")
 });
@@ -91,6 +97,13 @@ static PERIODS: LazyLock<Vec<(Regex, PeriodForm)>> = LazyLock::new(|| {
                     .to_string(),
             ),
             PeriodForm::TermUntilNow,
+        ),
+        (
+            // "kể từ Hội nghị … tháng 4/2016 đến nay", "từ tháng 6-2019 đến nay".
+            r(format!(
+                r"(?i)(?-u:\b)(?:kể\s+)?từ\s+[^;.]{{0,80}}?{y}\s*,?\s+(?:đến|tới)\s+nay"
+            )),
+            PeriodForm::SinceUntilNow,
         ),
         (
             r(format!(
@@ -167,6 +180,8 @@ pub struct DocContext {
     pub locality: Locality,
     pub source: LocalitySource,
     mentions: Vec<Mention>,
+    /// Byte ranges of the document's lines (the first is the headline).
+    paragraphs: Vec<Range<usize>>,
 }
 
 impl DocContext {
@@ -188,7 +203,13 @@ impl DocContext {
             .max();
 
         let mentions = gazetteer
-            .map(|g| find_mentions(&doc.text, g))
+            .map(|g| {
+                let mut m = find_mentions(&doc.text, g);
+                let plugin_provinces: Vec<String> =
+                    plugins.iter().filter_map(|p| p.province.clone()).collect();
+                headline_units(&doc.text, g, &plugin_provinces, &mut m);
+                m
+            })
             .unwrap_or_default();
         let (locality, source) = subject(doc, plugins, &mentions);
         DocContext {
@@ -197,17 +218,24 @@ impl DocContext {
             locality,
             source,
             mentions,
+            paragraphs: doc.paragraphs(),
         }
     }
 
     /// The locality of a figure at `span` in `sentence` (byte ranges of the document text).
+    ///
+    /// The ladder, nearest first: "toàn tỉnh" and its kin in the sentence lift it to the
+    /// province; a unit named before it in its clause, then earlier in its sentence; a unit
+    /// named in the last sentences of its paragraph when its sentence points back to one ("ở
+    /// đây", "trên địa bàn", "toàn xã"); else the document's subject.
     pub fn locality_for(
         &self,
-        text: &str,
+        doc: &Document,
         sentence: Range<usize>,
         clause: Range<usize>,
         span: &Range<usize>,
     ) -> (Locality, LocalitySource) {
+        let text = doc.text.as_str();
         let subject = &self.locality;
         let before_in = |r: &Range<usize>| -> Vec<&Mention> {
             self.mentions
@@ -237,9 +265,110 @@ impl DocContext {
                 },
             );
         }
-        // The nearest unit named before the figure in its clause overrides the subject; units
-        // named beside it (or the subject) tell which of its namesakes it is.
-        let in_clause = before_in(&clause);
+        if let Some(hit) = self.named_before(text, &clause, span, "in its clause") {
+            return hit;
+        }
+        // "cả nước", "toàn quốc", "63 tỉnh, thành phố": the figure is the whole country's.
+        if let Some(w) = NATIONWIDE.find(&text[sentence.clone()]) {
+            let bytes = sentence.start + w.start()..sentence.start + w.end();
+            return (
+                Locality::default(),
+                LocalitySource {
+                    reason: format!("«{}» makes it the whole country's", w.as_str()),
+                    bytes: Some(bytes),
+                },
+            );
+        }
+        if let Some(hit) = self.named_before(
+            text,
+            &(sentence.start..clause.start.max(sentence.start)),
+            span,
+            "earlier in its sentence",
+        ) {
+            return hit;
+        }
+        // A sentence that points back to a unit ("nhân dân ở đây", "trên địa bàn xã"): the
+        // nearest unit named in the three sentences before it, in its paragraph.
+        let lower = text[sentence.clone()].to_lowercase();
+        if BACK_REFERENCE.is_match(&lower) {
+            let paragraph = self
+                .paragraphs
+                .iter()
+                .find(|p| p.start <= sentence.start && sentence.start < p.end);
+            if let Some(par) = paragraph {
+                let sentences = doc.sentences();
+                let i = sentences.partition_point(|s| s.start < sentence.start);
+                for s in sentences[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|s| s.start >= par.start)
+                    .take(3)
+                {
+                    let end = s.end..s.end;
+                    if let Some(hit) = self.named_before(
+                        text,
+                        &(s.start..s.end),
+                        &end,
+                        "named in the sentences before, which its own points back to",
+                    ) {
+                        return hit;
+                    }
+                }
+            }
+        }
+        // A unit that opens an earlier sentence of the paragraph as its topic ("Tại quận 2,
+        // …", "Ở huyện Lạng Giang, …") governs the sentences after it.
+        if let Some(par) = self
+            .paragraphs
+            .iter()
+            .find(|p| p.start <= sentence.start && sentence.start < p.end)
+        {
+            let sentences = doc.sentences();
+            let i = sentences.partition_point(|s| s.start < sentence.start);
+            for s in sentences[..i]
+                .iter()
+                .rev()
+                .take_while(|s| s.start >= par.start)
+                .take(3)
+            {
+                // At the sentence's start, or capitalised inside it where a heading without
+                // a full stop runs into the sentence ("… dự báo Tại quận 2, …").
+                let Some(open) = TOPIC_OPENING.find(&text[s.clone()]) else {
+                    continue;
+                };
+                let from = s.start + open.start();
+                let Some(comma) = text[from..s.end].find(',').filter(|c| *c <= 60) else {
+                    continue;
+                };
+                let end = from + comma;
+                if let Some(hit) = self.named_before(
+                    text,
+                    &(from..end),
+                    &(end..end),
+                    "opening an earlier sentence of its paragraph as its topic",
+                ) {
+                    return hit;
+                }
+            }
+        }
+        (self.locality.clone(), self.source.clone())
+    }
+
+    /// The nearest unit named in `range` before `span`: it overrides the subject; units named
+    /// beside it (or the subject) tell which of its namesakes it is.
+    fn named_before(
+        &self,
+        text: &str,
+        range: &Range<usize>,
+        span: &Range<usize>,
+        where_: &str,
+    ) -> Option<(Locality, LocalitySource)> {
+        let subject = &self.locality;
+        let in_clause: Vec<&Mention> = self
+            .mentions
+            .iter()
+            .filter(|m| m.bytes.start >= range.start && m.bytes.end <= span.start.min(range.end))
+            .collect();
         for (i, m) in in_clause.iter().enumerate().rev() {
             let province_ctx = in_clause[..i]
                 .iter()
@@ -254,14 +383,8 @@ impl DocContext {
                         district: None,
                         commune: None,
                     };
-                    return (
-                        loc,
-                        named(
-                            &m.bytes,
-                            text,
-                            "province named before the figure in its clause",
-                        ),
-                    );
+                    let why = format!("province named {where_}");
+                    return Some((loc, named(&m.bytes, text, &why)));
                 }
                 Level::District => {
                     let province = resolve_province(&m.provinces, province_ctx.as_deref());
@@ -285,28 +408,24 @@ impl DocContext {
                                     commune: Some(prev.name.clone()),
                                 };
                                 let bytes = prev.bytes.start..m.bytes.end;
-                                return (
-                                    loc,
-                                    named(
-                                        &bytes,
-                                        text,
-                                        "commune and district named before the figure",
-                                    ),
-                                );
+                                let why = format!("commune and district named {where_}");
+                                return Some((loc, named(&bytes, text, &why)));
                             }
                         }
                     }
                     let why = if province.is_none() && m.provinces.len() > 1 {
-                        "district named before the figure (in several provinces: province left open)"
+                        format!(
+                            "district named {where_} (in several provinces: province left open)"
+                        )
                     } else {
-                        "district named before the figure in its clause"
+                        format!("district named {where_}")
                     };
                     let loc = Locality {
                         province,
                         district: Some(m.name.clone()),
                         commune: None,
                     };
-                    return (loc, named(&m.bytes, text, why));
+                    return Some((loc, named(&m.bytes, text, &why)));
                 }
                 Level::Commune => {
                     let district_ctx = in_clause[..i]
@@ -337,41 +456,205 @@ impl DocContext {
                             district: Some(d),
                             commune: Some(m.name.clone()),
                         };
-                        return (
-                            loc,
-                            named(
-                                &m.bytes,
-                                text,
-                                "commune named before the figure in its clause",
-                            ),
-                        );
+                        let why = format!("commune named {where_}");
+                        return Some((loc, named(&m.bytes, text, &why)));
                     }
                 }
             }
         }
-        (subject.clone(), self.source.clone())
+        None
     }
 
-    /// The period a clause states for a figure at `at` (byte offset inside `clause`); when the
-    /// clause says nothing, a period phrase opening the sentence ("Năm 2022, …") governs it.
-    pub fn period_for(&self, clause: &str, at: usize, sentence_opening: &str) -> Option<Period> {
-        self.period_in(clause, at).or_else(|| {
-            let opening = sentence_opening.split(',').next().unwrap_or("");
-            if opening.len() < sentence_opening.len() && opening.chars().count() <= 40 {
-                self.period_in(opening, 0)
-            } else {
-                None
+    /// The period of a figure at `span` (byte range of the document text) in `sentence`,
+    /// whose clause is `clause`, and where it came from. The ladder, nearest first: the
+    /// clause; the rest of its sentence; the earlier sentences of its paragraph (up to three
+    /// back); the nearest heading above; the headline. Sentences and lines that speak of a plan
+    /// ("phấn đấu", "kế hoạch", "phương hướng") give no period. Relative phrases ("năm nay",
+    /// "năm qua", "từ … đến nay") resolve against the document's date. Nothing found: null.
+    pub fn period_of(
+        &self,
+        doc: &Document,
+        sentence: Range<usize>,
+        clause: Range<usize>,
+        span: &Range<usize>,
+        stock: bool,
+    ) -> (Option<Period>, LocalitySource) {
+        let text = doc.text.as_str();
+        // `carried`: a phrase said in another sentence or line carries only a year ("Năm
+        // 2022", "năm nay", "quý III/2014"), not a term or a span of years.
+        let found = |range: Range<usize>, at: usize, why: &str, carried: bool| {
+            self.period_in(&text[range.clone()], at, carried)
+                .map(|(p, m)| {
+                    let bytes = range.start + m.start..range.start + m.end;
+                    (Some(p), named(&bytes, text, why))
+                })
+        };
+        if let Some(hit) = found(
+            clause.clone(),
+            span.start - clause.start,
+            "its clause",
+            false,
+        ) {
+            return hit;
+        }
+        // "Đến nay huyện đã có 4/19 xã …": a state now, not a year said elsewhere.
+        let clause_lower = text[clause.clone()].to_lowercase();
+        if let Some(w) = NOW_WORDS.iter().find(|w| clause_lower.contains(*w)) {
+            return (
+                None,
+                LocalitySource {
+                    reason: format!("its clause speaks of now («{w}»): no year said"),
+                    bytes: None,
+                },
+            );
+        }
+        // Earlier in its sentence: back over "; " while the next clause continues a list (it
+        // starts in lower case or with a number); a clause that starts with a capital is a new
+        // statement. A period phrase opening the sentence ("Năm 2022, …") governs it all.
+        let mut from = clause.start;
+        while from > sentence.start {
+            let starts_lower = text[from..]
+                .trim_start_matches([' ', ';'])
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_uppercase());
+            if !starts_lower {
+                break;
             }
-        })
+            let prev = text[sentence.start..from.saturating_sub(1).max(sentence.start)]
+                .rfind(';')
+                .map_or(sentence.start, |i| sentence.start + i + 1);
+            if prev >= from {
+                break;
+            }
+            from = prev;
+        }
+        if from < clause.start {
+            if let Some(hit) = found(
+                from..clause.start,
+                clause.start - from,
+                "its sentence, earlier in its list (its clause says nothing)",
+                false,
+            ) {
+                return hit;
+            }
+        }
+        let opening_text = &text[sentence.clone()];
+        let opening = opening_text.split(',').next().unwrap_or("");
+        if opening.len() < opening_text.len()
+            && opening.chars().count() <= 40
+            && sentence.start + opening.len() <= span.start
+        {
+            if let Some(hit) = found(
+                sentence.start..sentence.start + opening.len(),
+                0,
+                "the phrase opening its sentence",
+                false,
+            ) {
+                return hit;
+            }
+        }
+        if stock {
+            return (
+                None,
+                LocalitySource {
+                    reason: "a state at a date, and its sentence says no year (years said elsewhere do not carry to it)".into(),
+                    bytes: None,
+                },
+            );
+        }
+        let speaks_of_plan = |range: &Range<usize>| {
+            let lower = text[range.clone()].to_lowercase();
+            PLAN_WORDS.iter().any(|w| lower.contains(w))
+        };
+        // Earlier sentences of the paragraph, nearest first.
+        let paragraph = self
+            .paragraphs
+            .iter()
+            .find(|p| p.start <= sentence.start && sentence.start < p.end)
+            .cloned();
+        if let Some(par) = &paragraph {
+            let sentences = doc.sentences();
+            let i = sentences.partition_point(|s| s.start < sentence.start);
+            for s in sentences[..i]
+                .iter()
+                .rev()
+                .take_while(|s| s.start >= par.start)
+                .take(3)
+            {
+                if speaks_of_plan(s) {
+                    continue;
+                }
+                // Only a phrase that sets the topic, at the start of its sentence ("Năm 2016,
+                // …", "Đồng thời, trong năm 2016, …"), not one deep inside it.
+                let head = s.start..floor_boundary(text, (s.start + TOPIC_BYTES).min(s.end));
+                if let Some(hit) = found(
+                    head.clone(),
+                    head.end - head.start,
+                    "the opening of an earlier sentence of its paragraph (its own sentence says nothing)",
+                    true,
+                ) {
+                    return hit;
+                }
+            }
+        }
+        // The nearest heading above: a short line of its own, no full stop.
+        let before = paragraph.map_or(sentence.start, |p| p.start);
+        if let Some(h) = self
+            .paragraphs
+            .iter()
+            .skip(1)
+            .rev()
+            .filter(|p| p.end <= before)
+            .find(|p| is_heading(&text[(*p).clone()]))
+        {
+            if !speaks_of_plan(h) {
+                if let Some(hit) = found(h.clone(), h.end - h.start, "the heading above it", true) {
+                    return hit;
+                }
+            }
+        }
+        if let Some(t) = self.paragraphs.first().filter(|t| t.end <= sentence.start) {
+            if !speaks_of_plan(t) {
+                if let Some(hit) = found(t.clone(), t.end - t.start, "the headline", true) {
+                    return hit;
+                }
+            }
+        }
+        (
+            None,
+            LocalitySource {
+                reason: "nothing in its clause, sentence, paragraph, heading or headline says when"
+                    .into(),
+                bytes: None,
+            },
+        )
     }
 
-    fn period_in(&self, clause: &str, at: usize) -> Option<Period> {
+    /// The period `clause` states nearest to byte `at`, and where (a byte range of `clause`).
+    fn period_in(&self, clause: &str, at: usize, carried: bool) -> Option<(Period, Range<usize>)> {
+        // Carried, a year inside a span ("Từ năm 2021 đến nay") is not a year of its own.
+        let spans: Vec<Range<usize>> = if carried {
+            PERIODS
+                .iter()
+                .filter(|(_, f)| !matches!(f, PeriodForm::Year | PeriodForm::ThisYear))
+                .flat_map(|(re, _)| re.find_iter(clause).map(|m| m.range()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (re, form) in PERIODS.iter() {
+            if carried && !matches!(form, PeriodForm::Year | PeriodForm::ThisYear) {
+                continue;
+            }
             let mut found: Vec<regex::Captures> = re.captures_iter(clause).collect();
             found.sort_by_key(|c| c.get(0).map_or(usize::MAX, |m| distance(m.range(), at)));
             for c in found {
                 let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
                 let m = c.get(0).expect("group 0");
+                if spans.iter().any(|r| r.start < m.end() && m.start() < r.end) {
+                    continue;
+                }
                 let period = match form {
                     PeriodForm::Range => Some(Period {
                         from: num(1),
@@ -390,16 +673,32 @@ impl DocContext {
                         to: num(1),
                     }),
                     PeriodForm::Year => {
-                        // "đến năm 2025" / "vào năm 2025" name a deadline, not the figure's year.
-                        let before = clause[..m.start()].trim_end();
-                        if ["đến", "vào", "tới"].iter().any(|w| before.ends_with(w)) {
-                            continue;
-                        }
+                        // "đến năm 2025" / "vào năm 2025" name a deadline, "so với năm 2015"
+                        // a comparison: not the figure's year.
+                        let before = clause[..m.start()].trim_end().to_lowercase();
                         let y = c
                             .iter()
                             .skip(1)
                             .flatten()
                             .find_map(|g| g.as_str().parse::<i32>().ok());
+                        // "Đến năm 2016 có 28 xã …" in a 2017 report: the year it stood so.
+                        let past = matches!((y, self.year), (Some(y), Some(d)) if y < d);
+                        // "sinh năm 1993" is a birth year; "thành lập năm 1945" a founding.
+                        if [
+                            "với",
+                            "cùng kỳ",
+                            "hơn",
+                            "trước",
+                            "sinh",
+                            "thành lập",
+                            "ra đời",
+                        ]
+                        .iter()
+                        .any(|w| before.ends_with(w))
+                            || (!past && ["đến", "vào", "tới"].iter().any(|w| before.ends_with(w)))
+                        {
+                            continue;
+                        }
                         Some(Period { from: y, to: y })
                     }
                     PeriodForm::LastYears => match (num(1), self.year) {
@@ -414,13 +713,68 @@ impl DocContext {
                         to: Some(y),
                     }),
                 };
-                if period.is_some() {
-                    return period;
+                if let Some(p) = period {
+                    let mut r = m.range();
+                    // The phrase, not the character before it that the pattern needed.
+                    while r.start < r.end && !clause[r.start..].starts_with(char::is_alphanumeric) {
+                        r.start += clause[r.start..].chars().next().map_or(1, char::len_utf8);
+                    }
+                    return Some((p, r));
                 }
             }
         }
         None
     }
+}
+
+/// How far into an earlier sentence a period phrase may start to set the topic (bytes).
+const TOPIC_BYTES: usize = 60;
+
+/// The char boundary at or before `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Words by which a sentence points back to a unit named before it.
+static BACK_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\p{L}])(?:ở đây|nơi đây|địa phương này|trên địa bàn(?: xã| huyện| phường| quận)?(?:[^\p{L}]|$)|toàn xã|cả xã|xã nhà|toàn huyện|cả huyện|huyện nhà|toàn quận|toàn phường)")
+        .expect("back-reference regex")
+});
+
+/// Words of a figure about the whole country.
+static NATIONWIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\p{L}])(?:cả nước|toàn quốc|63 tỉnh,? thành(?: phố)?|các tỉnh,? thành phố trong cả nước)(?:[^\p{L}]|$)")
+        .expect("nationwide regex")
+});
+
+/// A sentence opening that sets a place as its topic.
+static TOPIC_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^(?i:tại|ở|riêng|đối với|còn ở|còn tại)|(?:^|\s)(?:Tại|Ở|Riêng|Đối với))\s")
+        .expect("topic regex")
+});
+
+/// Words of a state at the document's date.
+const NOW_WORDS: [&str; 5] = ["đến nay", "hiện nay", "hiện có", "hiện tại", "hiện đã"];
+
+/// Words of a plan or target: a sentence or line holding one gives no period to others.
+const PLAN_WORDS: [&str; 8] = [
+    "phấn đấu",
+    "kế hoạch",
+    "dự kiến",
+    "mục tiêu",
+    "phương hướng",
+    "định hướng",
+    "chỉ tiêu",
+    " sẽ ",
+];
+
+/// A line that is a heading: short, on its own, without a sentence's final punctuation.
+fn is_heading(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.chars().count() <= 120 && !t.ends_with(['.', ';', ':', '!', '?', '…', ','])
 }
 
 /// Which of a district name's provinces it is: the one in context, the only one, or unknown.
@@ -457,8 +811,18 @@ pub fn document_year(doc: &Document) -> Option<i32> {
     };
     // The first date of a stretch, passing over historical ones ("kỷ niệm 110 năm ngày thành
     // lập tỉnh (12/7/1907 - 12/7/2017)"): a date decades before the stretch's latest is history.
+    // A date that follows a document's number ("Kết luận số 24-KL/TW ngày 5.6.2012") is that
+    // document's date, not this one's.
     let first_recent = |stretch: &str| {
-        let years: Vec<i32> = DATE.captures_iter(stretch).filter_map(year_of).collect();
+        let years: Vec<i32> = DATE
+            .captures_iter(stretch)
+            .filter(|c| {
+                let start = c.get(0).map_or(0, |m| m.start());
+                let from = floor_boundary(stretch, start.saturating_sub(48));
+                !REFERENCE.is_match(&stretch[from..start])
+            })
+            .filter_map(year_of)
+            .collect();
         let latest = years.iter().copied().max()?;
         years.into_iter().find(|y| *y >= latest - 3)
     };
@@ -580,6 +944,87 @@ fn find_mentions(text: &str, g: &Gazetteer) -> Vec<Mention> {
     out
 }
 
+/// Provinces and districts a headline names without their type word ("Quảng Nam phấn đấu …",
+/// "Vĩnh Phúc: Toàn bộ các xã ở Phúc Yên …"): a run of capitalised words that is a province,
+/// or a district of a province the document (or its plugin) names. Only the headline is read
+/// this way; in running text a bare name is too often a person or a firm.
+fn headline_units(
+    text: &str,
+    g: &Gazetteer,
+    plugin_provinces: &[String],
+    mentions: &mut Vec<Mention>,
+) {
+    static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\p{Lu}[\p{L}\p{M}]*(?:[ \-–]+\p{Lu}[\p{L}\p{M}]*){1,3}").expect("words regex")
+    });
+    let title_end = text.find('\n').unwrap_or(text.len());
+    let mut provinces: Vec<String> = plugin_provinces.to_vec();
+    let mut found = Vec::new();
+    // Provinces first: a bare name that is a province is the province (a provincial city of
+    // the same name, "Lào Cai", "Bắc Ninh", is not meant).
+    for w in WORDS.find_iter(&text[..title_end]) {
+        if let Some(p) = g.provinces(w.as_str()).first() {
+            provinces.push(p.name.clone());
+            found.push(Mention {
+                level: Level::Province,
+                name: p.name.clone(),
+                provinces: vec![p.name.clone()],
+                districts: Vec::new(),
+                bytes: w.range(),
+                dateline: false,
+            });
+        }
+    }
+    provinces.extend(
+        mentions
+            .iter()
+            .filter(|m| m.level == Level::Province)
+            .map(|m| m.name.clone()),
+    );
+    if provinces.is_empty() {
+        return;
+    }
+    for w in WORDS.find_iter(&text[..title_end]) {
+        if mentions
+            .iter()
+            .chain(&found)
+            .any(|m| m.bytes.start < w.end() && w.start() < m.bytes.end)
+        {
+            continue;
+        }
+        let words: Vec<&str> = w.as_str().split(' ').collect();
+        // Every run of two or more words inside, longest first.
+        'runs: for n in (2..=words.len()).rev() {
+            for i in 0..=words.len() - n {
+                let name = words[i..i + n].join(" ");
+                if !g.provinces(&name).is_empty() {
+                    continue;
+                }
+                let units: Vec<&crate::gazetteer::Unit> = provinces
+                    .iter()
+                    .flat_map(|p| g.districts(&name, Some(p)))
+                    .collect();
+                if let Some(u) = units.first() {
+                    let start = w.start() + words[..i].iter().map(|x| x.len() + 1).sum::<usize>();
+                    found.push(Mention {
+                        level: Level::District,
+                        name: u.name.clone(),
+                        provinces: vec![u.province.clone()],
+                        districts: Vec::new(),
+                        bytes: start..start + name.len(),
+                        dateline: false,
+                    });
+                    break 'runs;
+                }
+            }
+        }
+    }
+    if !found.is_empty() {
+        mentions.extend(found);
+        mentions.sort_by_key(|m| m.bytes.start);
+    }
+}
+
 /// The document's subject unit and where it came from.
 fn subject(
     doc: &Document,
@@ -621,8 +1066,24 @@ fn subject(
         }
     }
     let province = province.map(|(p, _)| p);
-    // District: the most-named one that fits the province (or any, when it is unknown).
-    let mut votes: BTreeMap<&str, (usize, usize, Vec<String>)> = BTreeMap::new();
+    // District: one the headline or dateline names; else one the lead paragraph names that
+    // the rest of the document keeps to (named twice or more, twice as often as any other);
+    // else, when the headline names no province, one the document names three times or more,
+    // twice as often as any other. A district named in passing in a province's story is not
+    // its subject: a figure about the province must not carry it.
+    let lead_end = doc.paragraphs().get(1).map_or(title_end, |p| p.end);
+    let title_names_province = mentions
+        .iter()
+        .any(|m| m.level == Level::Province && (m.bytes.start < title_end || m.dateline));
+    #[derive(Default)]
+    struct Vote {
+        count: usize,
+        in_title: bool,
+        in_lead: bool,
+        first: usize,
+        fits: Vec<String>,
+    }
+    let mut votes: BTreeMap<&str, Vote> = BTreeMap::new();
     for (i, m) in mentions
         .iter()
         .enumerate()
@@ -637,39 +1098,109 @@ fn subject(
         if fits.is_empty() {
             continue;
         }
-        let e = votes
-            .entry(m.name.as_str())
-            .or_insert((0, usize::MAX - i, fits));
-        e.0 += weight(m);
+        let e = votes.entry(m.name.as_str()).or_insert_with(|| Vote {
+            first: i,
+            fits,
+            ..Vote::default()
+        });
+        e.count += 1;
+        e.in_title |= weight(m) > 1;
+        e.in_lead |= m.bytes.start < lead_end;
     }
+    let dominant = |name: &str, v: &Vote, min: usize| {
+        v.count >= min
+            && votes
+                .iter()
+                .filter(|(n, _)| **n != name)
+                .all(|(_, o)| v.count >= 2 * o.count)
+    };
+    let chosen = votes
+        .iter()
+        .filter(|(_, v)| v.in_title)
+        .min_by_key(|(_, v)| v.first)
+        .or_else(|| {
+            votes
+                .iter()
+                .filter(|(n, v)| v.in_lead && dominant(n, v, 2))
+                .min_by_key(|(_, v)| v.first)
+        })
+        .or_else(|| {
+            votes
+                .iter()
+                .filter(|(n, v)| !title_names_province && dominant(n, v, 3))
+                .min_by_key(|(_, v)| v.first)
+        });
     let mut locality = Locality {
         province: province.clone(),
         district: None,
         commune: None,
     };
-    if let Some((name, (_, _, fits))) = votes.into_iter().max_by_key(|(_, v)| (v.0, v.1)) {
-        let m = mentions
-            .iter()
-            .find(|m| m.level == Level::District && m.name == name)
-            .expect("voted");
+    if let Some((name, v)) = chosen {
+        let m = &mentions[v.first];
         locality.district = Some(name.to_string());
         if province.is_none() {
-            if let [only] = fits.as_slice() {
+            if let [only] = v.fits.as_slice() {
                 locality.province = Some(only.clone());
                 source = named(
                     &m.bytes,
                     &doc.text,
-                    "the district the document names most; its province from the gazetteer",
+                    "the document's district; its province from the gazetteer",
                 );
             } else {
-                source = named(&m.bytes, &doc.text, "the district the document names most (in several provinces: province left open)");
+                source = named(
+                    &m.bytes,
+                    &doc.text,
+                    "the document's district (in several provinces: province left open)",
+                );
             }
         } else {
-            let reason = format!("{}; the district it names most", source.reason);
+            let reason = format!("{}; the document's district", source.reason);
             source = LocalitySource {
                 reason,
                 bytes: Some(m.bytes.clone()),
             };
+        }
+    }
+    // No province named and no district chosen: the districts named, if they all lie in one
+    // province, give it ("quận 4", "quận 8" → Hồ Chí Minh).
+    if locality.province.is_none() && locality.district.is_none() && !votes.is_empty() {
+        let mut common: Option<Vec<String>> = None;
+        for v in votes.values() {
+            common = Some(match common {
+                None => v.fits.clone(),
+                Some(c) => c.into_iter().filter(|p| v.fits.contains(p)).collect(),
+            });
+        }
+        if let Some([only]) = common.as_deref() {
+            locality.province = Some(only.clone());
+            let m = &mentions[votes.values().map(|v| v.first).min().unwrap_or(0)];
+            source = named(
+                &m.bytes,
+                &doc.text,
+                "the province of every district the document names",
+            );
+        }
+    }
+    // Commune: one the headline names, when the gazetteer places it in one district that fits.
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| m.level == Level::Commune && m.bytes.start < title_end)
+    {
+        let fits: Vec<&(String, String)> = m
+            .districts
+            .iter()
+            .filter(|(d, p)| {
+                locality.province.as_deref().is_none_or(|x| x == p)
+                    && locality.district.as_deref().is_none_or(|x| x == d)
+            })
+            .collect();
+        if let [(d, p)] = fits.as_slice() {
+            locality = Locality {
+                province: Some(p.clone()),
+                district: Some(d.clone()),
+                commune: Some(m.name.clone()),
+            };
+            source = named(&m.bytes, &doc.text, "the commune the headline names");
         }
     }
     if locality.province.is_none() && locality.district.is_none() {
@@ -708,8 +1239,22 @@ mod tests {
         }
     }
 
+    /// The period of the figure "12" in the one-line document `s`.
     fn period(c: &DocContext, s: &str) -> Option<Period> {
-        c.period_for(s, s.find("12").unwrap_or(0), s)
+        period_at(c, s, "12")
+    }
+
+    fn period_at(c: &DocContext, s: &str, figure: &str) -> Option<Period> {
+        let doc = Document::from_text("t.txt", s);
+        let at = doc.text.rfind(figure).expect("figure in text");
+        let span = at..at + figure.len();
+        let sentence = doc.sentence_at(at).unwrap();
+        let clause = clause(&doc.text, sentence.clone(), &span);
+        let c = DocContext {
+            paragraphs: doc.paragraphs(),
+            ..c.clone()
+        };
+        c.period_of(&doc, sentence, clause, &span, false).0
     }
 
     fn p(from: i32, to: i32) -> Option<Period> {
@@ -789,12 +1334,85 @@ mod tests {
     fn a_period_opening_the_sentence_governs_its_clauses() {
         let c = ctx(None, None);
         let s = "Năm 2023, huyện kết nạp 90 đảng viên; thành lập 12 chi bộ trong doanh nghiệp.";
-        let clause = "thành lập 12 chi bộ trong doanh nghiệp.";
-        assert_eq!(
-            c.period_for(clause, clause.find("12").unwrap(), s),
-            p(2023, 2023)
-        );
+        assert_eq!(period(&c, s), p(2023, 2023));
+        // A clause that continues a list after ";" takes the year said earlier in it; one that
+        // starts a new statement (a capital) does not.
         let s = "Huyện kết nạp 90 đảng viên năm 2023; thành lập 12 chi bộ.";
-        assert_eq!(c.period_for("thành lập 12 chi bộ.", 10, s), None);
+        assert_eq!(period(&c, s), p(2023, 2023));
+        let s = "Vốn huy động trong 02 năm (2020 - 2021) đạt 83 tỷ đồng; Người dân hiến 12 ha đất.";
+        assert_eq!(period(&c, s), None);
+    }
+
+    #[test]
+    fn the_ladder_walks_the_paragraph_the_heading_and_the_headline() {
+        let c = ctx(Some(2017), None);
+        // An earlier sentence of the paragraph, when its year opens it.
+        let s = "Đồng thời, trong năm 2016, Đảng ủy lãnh đạo bầu cử. Đã có 98,6% cử tri đi bầu và 12 tổ bầu cử.";
+        assert_eq!(period(&c, s), p(2016, 2016));
+        // Not a year deep inside it, nor a birth year.
+        let s = "Quốc hội đã nghe báo cáo quyết toán ngân sách năm 2016. Đã có 12 ý kiến.";
+        assert_eq!(period(&c, s), None);
+        let s = "Noi gương cha, con trai sinh năm 1993 cũng hiến máu. Ban chỉ đạo khen thưởng 12 cá nhân.";
+        assert_eq!(period(&c, s), None);
+        // A year inside "từ … đến nay" said before is a span, not a year to carry.
+        let s = "Từ năm 2021 đến nay, quận thành lập 7 chi bộ. Quận khen thưởng 12 tập thể.";
+        assert_eq!(period(&c, s), None);
+        // The heading above the paragraph, and the headline.
+        let s = "Tin địa phương\nKết quả năm 2016\nHuyện khen thưởng 12 tập thể.";
+        assert_eq!(period(&c, s), p(2016, 2016));
+        let s = "Hà Nam tôn vinh điển hình tiên tiến năm 2016\nSáng nay, tỉnh đã khen thưởng 12 tập thể.";
+        assert_eq!(period(&c, s), p(2016, 2016));
+        // A headline about a plan gives no year.
+        let s = "Quảng Nam phấn đấu có thêm 9 xã đạt chuẩn năm 2017\nTỉnh khen thưởng 12 tập thể.";
+        assert_eq!(period(&c, s), None);
+        // "đến nay" in the figure's clause: a state now.
+        let s = "Năm 2016, huyện làm 40 km đường. Đến nay huyện có 12 xã đạt chuẩn.";
+        assert_eq!(period(&c, s), None);
+        // "Đến năm 2016" before a 2017 document's date is the year the state was reached.
+        assert_eq!(
+            period(&c, "Đến năm 2016 có 12 xã đạt chuẩn."),
+            p(2016, 2016)
+        );
+        assert_eq!(period(&c, "Đến năm 2020 có 12 xã đạt chuẩn."), None);
+    }
+
+    #[test]
+    fn a_stock_takes_no_year_from_elsewhere() {
+        let c = ctx(Some(2022), None);
+        let doc = Document::from_text(
+            "t.txt",
+            "Năm 2022, huyện kết nạp 236 đảng viên. Đảng bộ có 12 chi bộ trực thuộc.",
+        );
+        let at = doc.text.rfind("12").unwrap();
+        let span = at..at + 2;
+        let sentence = doc.sentence_at(at).unwrap();
+        let cl = clause(&doc.text, sentence.clone(), &span);
+        let c = DocContext {
+            paragraphs: doc.paragraphs(),
+            ..c
+        };
+        assert_eq!(
+            c.period_of(&doc, sentence.clone(), cl.clone(), &span, true)
+                .0,
+            None
+        );
+        assert_eq!(
+            c.period_of(&doc, sentence, cl, &span, false).0,
+            p(2022, 2022)
+        );
+    }
+
+    #[test]
+    fn a_reference_date_is_not_the_document_date() {
+        let doc = Document::from_text(
+            "t.txt",
+            "Luân chuyển cán bộ\nThực hiện Kết luận số 24-KL/TW ngày 5.6.2012 của Bộ Chính trị, tỉnh luân chuyển 118 cán bộ.",
+        );
+        assert_eq!(document_year(&doc), None);
+        let doc = Document::from_text(
+            "t.txt",
+            "Thứ Hai, 14/03/2022\nKỷ niệm 110 năm (12/7/1907 - 12/7/2017).",
+        );
+        assert_eq!(document_year(&doc), Some(2022));
     }
 }

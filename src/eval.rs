@@ -161,7 +161,7 @@ impl Score {
     pub fn render(&self) -> String {
         let n = self.matched.len();
         let mut s = format!(
-            "matched {n} | precision {:.3} | recall {:.3} | F1 {:.3} | district+commune agree {:.3} | period agrees {:.3}\n",
+            "matched {n} | precision {:.3} | recall {:.3} | F1 {:.3} | locality agrees {:.3} | period agrees {:.3}\n",
             self.precision(),
             self.recall(),
             self.f1(),
@@ -349,7 +349,7 @@ pub fn score(gold: &[GoldRecord], got: &[Record], docs: &[String]) -> Score {
                 t.matched += 1;
                 s.matched.push(Figure::of_record(r));
                 let gl = g.locality.clone().unwrap_or_default();
-                if gl.district == r.locality.district && gl.commune == r.locality.commune {
+                if gl == r.locality {
                     s.locality_agree += 1;
                 }
                 if g.period == r.period {
@@ -437,6 +437,7 @@ mod tests {
             rule: "r".into(),
             confidence: conf,
             locality_source: Default::default(),
+            period_source: Default::default(),
             source_span: [0, 1],
         }
     }

@@ -590,8 +590,8 @@ pub fn render(e: &Explanation, color: bool) -> String {
             place.join(", ")
         };
         s.push_str(&format!(
-            "    period {period}; span {}..{}\n",
-            r.span[0], r.span[1]
+            "    period {period} ({}); span {}..{}\n",
+            r.period_source.reason, r.span[0], r.span[1]
         ));
         s.push_str(&format!(
             "    locality {place} ({})\n",

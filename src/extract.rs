@@ -296,15 +296,23 @@ pub fn extract_traced(
             .get(&c.indicator)
             .map(|i| i.unit.clone())
             .unwrap_or_default();
-        let period = c.period.or_else(|| {
-            ctx.period_for(
-                &doc.text[clause.clone()],
-                c.span.start - clause.start,
-                &doc.text[sentence.clone()],
-            )
-        });
-        let (mut locality, mut source) =
-            ctx.locality_for(&doc.text, sentence.clone(), clause, &c.span);
+        let (period, period_source) = match c.period {
+            Some(p) => (
+                Some(p),
+                context::LocalitySource {
+                    reason: format!("set by {}", c.rule),
+                    bytes: Some(c.span.clone()),
+                },
+            ),
+            None => ctx.period_of(
+                doc,
+                sentence.clone(),
+                clause.clone(),
+                &c.span,
+                rs.catalog.get(&c.indicator).is_some_and(|i| i.stock),
+            ),
+        };
+        let (mut locality, mut source) = ctx.locality_for(doc, sentence.clone(), clause, &c.span);
         if let Some(l) = &c.locality {
             // A script knows better (a commune in a list): its unit, inside the subject's.
             if l.province.is_some() {
@@ -328,6 +336,13 @@ pub fn extract_traced(
                 .bytes
                 .map(|b| [sx.char_offset(b.start), sx.char_offset(b.end)]),
         };
+        let mut px = CharIndex::new(&doc.text);
+        let period_source = LocalitySourceOut {
+            reason: period_source.reason,
+            span: period_source
+                .bytes
+                .map(|b| [px.char_offset(b.start), px.char_offset(b.end)]),
+        };
         records.push(Record {
             doc: doc.id.clone(),
             indicator: c.indicator.to_string(),
@@ -347,6 +362,7 @@ pub fn extract_traced(
             rule: c.rule,
             confidence: c.confidence,
             locality_source,
+            period_source,
             source_span: [doc.source_offset(start), doc.source_offset(end)],
         });
     }

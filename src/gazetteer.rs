@@ -140,16 +140,43 @@ impl Gazetteer {
     /// Reads and parses a gazetteer file; errors name the file and, for content errors,
     /// the line.
     pub fn load(path: &Path) -> Result<Gazetteer, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the gazetteer: {e}", path.display()))?;
-        Gazetteer::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        Gazetteer::load_all(&[path])
+    }
+
+    /// Reads gazetteer files in order into one gazetteer (`units.tsv`, then supplements such
+    /// as `historical.tsv`); a later file may place units in an earlier file's provinces.
+    /// Errors name the file and, for content errors, the line.
+    pub fn load_all(paths: &[&Path]) -> Result<Gazetteer, String> {
+        let mut g = Gazetteer::default();
+        let mut lines: Vec<(usize, usize)> = Vec::new();
+        for (f, path) in paths.iter().enumerate() {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the gazetteer: {e}", path.display()))?;
+            g.read(&text, f, &mut lines)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        g.check_parents(&lines)
+            .map_err(|(f, e)| format!("{}: {e}", paths[f].display()))?;
+        Ok(g)
     }
 
     /// Parses gazetteer TSV text (see the module docs); errors name the line.
     pub fn parse(text: &str) -> Result<Gazetteer, String> {
         let mut g = Gazetteer::default();
+        let mut lines = Vec::new();
+        g.read(text, 0, &mut lines)?;
+        g.check_parents(&lines).map_err(|(_, e)| e)?;
+        Ok(g)
+    }
+
+    /// Adds the units of one file's text; `lines` gets (file, line) of each unit.
+    fn read(
+        &mut self,
+        text: &str,
+        file: usize,
+        lines: &mut Vec<(usize, usize)>,
+    ) -> Result<(), String> {
         let mut header_seen = false;
-        let mut lines: Vec<usize> = Vec::new();
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;
             if line.trim().is_empty() || line.starts_with('#') {
@@ -167,14 +194,13 @@ impl Gazetteer {
                 continue;
             }
             let (unit, district_kind) = parse_row(&cols).map_err(|e| format!("line {n}: {e}"))?;
-            g.push(unit, district_kind);
-            lines.push(n);
+            self.push(unit, district_kind);
+            lines.push((file, n));
         }
         if !header_seen {
             return Err("line 1: no header line (empty gazetteer)".to_string());
         }
-        g.check_parents(&lines)?;
-        Ok(g)
+        Ok(())
     }
 
     fn push(&mut self, unit: Unit, district_kind: Option<String>) {
@@ -197,7 +223,7 @@ impl Gazetteer {
     }
 
     /// Every district must lie in a listed province, every commune in a listed district.
-    fn check_parents(&self, lines: &[usize]) -> Result<(), String> {
+    fn check_parents(&self, lines: &[(usize, usize)]) -> Result<(), (usize, String)> {
         let mut provinces: HashMap<&str, &Unit> = HashMap::new();
         let mut districts: HashMap<(&str, &str, &str), ()> = HashMap::new();
         for u in &self.units {
@@ -211,15 +237,15 @@ impl Gazetteer {
                 Level::Commune => {}
             }
         }
-        for ((u, k), &n) in self.units.iter().zip(&self.keys).zip(lines) {
+        for ((u, k), &(f, n)) in self.units.iter().zip(&self.keys).zip(lines) {
             if u.level != Level::Province && !provinces.contains_key(u.province.as_str()) {
-                return Err(format!("line {n}: unknown province `{}`", u.province));
+                return Err((f, format!("line {n}: unknown province `{}`", u.province)));
             }
             if let (Some(d), Some(dk)) = (&u.district, &k.district_kind) {
                 if !districts.contains_key(&(u.province.as_str(), d.as_str(), dk.as_str())) {
-                    return Err(format!(
-                        "line {n}: unknown district `{dk} {d}` in `{}`",
-                        u.province
+                    return Err((
+                        f,
+                        format!("line {n}: unknown district `{dk} {d}` in `{}`", u.province),
                     ));
                 }
             }

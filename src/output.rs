@@ -18,7 +18,7 @@ pub enum Format {
     Table,
 }
 
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 19] = [
     "doc",
     "indicator",
     "value",
@@ -37,6 +37,7 @@ pub const CSV_HEADER: [&str; 18] = [
     "rule",
     "confidence",
     "locality_source",
+    "period_source",
 ];
 
 /// Writes records in one format; call [`RecordWriter::finish`] at the end.
@@ -185,6 +186,7 @@ fn csv_row(r: &Record) -> Vec<String> {
         r.rule.clone(),
         format!("{:.2}", r.confidence),
         r.locality_source.reason.clone(),
+        r.period_source.reason.clone(),
     ]
 }
 

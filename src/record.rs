@@ -43,12 +43,15 @@ pub struct Record {
     pub confidence: f64,
     /// Where `locality` came from: a reason, and the words of the text it rests on.
     pub locality_source: LocalitySourceOut,
+    /// Where `period` came from: which rung of the ladder (clause, sentence, paragraph,
+    /// heading, headline, a script) and the words it rests on.
+    pub period_source: LocalitySourceOut,
     /// `span` in the text as decoded, before normalisation (the same unless normalising
     /// changed the text, e.g. composed tone marks written apart).
     pub source_span: [usize; 2],
 }
 
-/// Where a record's locality came from.
+/// Where a record's locality or period came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct LocalitySourceOut {
     pub reason: String,

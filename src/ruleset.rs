@@ -111,7 +111,12 @@ impl Ruleset {
         // The gazetteer is optional data: without it, localities come from plugins alone.
         let gazetteer_path = rules_dir.join("gazetteer").join("units.tsv");
         let gazetteer = if gazetteer_path.is_file() {
-            match crate::gazetteer::Gazetteer::load(&gazetteer_path) {
+            let historical = rules_dir.join("gazetteer").join("historical.tsv");
+            let mut files = vec![gazetteer_path.as_path()];
+            if historical.is_file() {
+                files.push(historical.as_path());
+            }
+            match crate::gazetteer::Gazetteer::load_all(&files) {
                 Ok(g) => Some(Arc::new(g)),
                 Err(e) => {
                     diags.push(Diagnostic::error(&gazetteer_path, e));
