@@ -56,6 +56,49 @@ pub fn lint(rs: &Ruleset) -> Diagnostics {
             }
         }
     }
+    diags.extend(script_places(rs));
+    diags
+}
+
+/// Place names a script sets as constants (`locality: #{ commune: "Nghĩa Hưng" }`): each must
+/// be a unit the gazetteer knows, or `chiso check` fails, naming the file, line and column.
+/// Names a script computes are checked when it runs (a warning, and the name is not used).
+fn script_places(rs: &Ruleset) -> Diagnostics {
+    static SET: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?P<level>province|district|commune)\s*:\s*"(?P<name>[^"\\]*)""#)
+            .expect("place regex")
+    });
+    let mut diags = Diagnostics::default();
+    let Some(g) = rs.gazetteer.as_deref() else {
+        return diags;
+    };
+    for script in &rs.scripts {
+        let Ok(source) = std::fs::read_to_string(&script.path) else {
+            continue;
+        };
+        for c in SET.captures_iter(&source) {
+            let name = &c["name"];
+            let known = match &c["level"] {
+                "province" => g.knows_province(name),
+                "district" => g.knows_district(name),
+                _ => g.knows_commune(name),
+            };
+            if !known {
+                let at = c.name("name").map_or(0, |m| m.start());
+                diags.push(
+                    Diagnostic::error(
+                        &script.path,
+                        format!(
+                            "script `{}` sets {} «{name}», which the gazetteer does not know",
+                            script.id, &c["level"]
+                        ),
+                    )
+                    .at_offset(&source, at)
+                    .with_hint("write the unit as reports name it, without its type word (\"Lạng Giang\", \"Quận 1\"); rules/gazetteer/ lists them"),
+                );
+            }
+        }
+    }
     diags
 }
 

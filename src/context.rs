@@ -39,7 +39,7 @@ pub struct LocalitySource {
 }
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?-u:\b)|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d{2})")
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?-u:\b)|ngày\s+\d{1,2}\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})")
         .expect("date regex")
 });
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -55,7 +55,7 @@ static TERM: LazyLock<Regex> = LazyLock::new(|| {
 static MENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?P<kind>(?i:tỉnh\s+(?:ủy|uỷ)|thành\s+(?:ủy|uỷ)|huyện\s+(?:ủy|uỷ)|quận\s+(?:ủy|uỷ)|thị\s+(?:ủy|uỷ)|",
-        r"tỉnh|thành phố|tp\.|tp|huyện|quận|thị xã|tx\.|thị trấn|xã|phường))",
+        r"tỉnh|thành phố|tp\.|tp|huyện|quận|thị xã|tx\.|thị trấn|xã|phường|đặc khu))",
         r"(?:\s+|(?-u:\b))(?P<name>\p{Lu}[\p{L}\p{M}]*(?:\.\p{Lu}+)?(?:[ \-–]+\p{Lu}[\p{L}\p{M}]*){0,4}|\d{1,2}(?-u:\b))"
     ))
     .expect("mention regex")
@@ -65,7 +65,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*(?P<name>\p{Lu}[\p{Lu} .]{1,40}?)\s*[–-]\s").expect("dateline regex")
 });
 static PROVINCE_WIDE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:toàn tỉnh|trên địa bàn tỉnh|toàn thành phố|trên địa bàn thành phố|ngành [^,;.]{0,40} tỉnh)")
+    Regex::new(r"(?i)(?:toàn tỉnh|cả tỉnh|toàn đảng bộ tỉnh|trên địa bàn tỉnh|toàn thành phố|toàn đảng bộ thành phố|trên địa bàn thành phố|ngành [^,;.]{0,40} tỉnh)(?:[^\p{L}]|$)")
         .expect("province regex")
 });
 
@@ -135,7 +135,7 @@ static PERIODS: LazyLock<Vec<(Regex, PeriodForm)>> = LazyLock::new(|| {
         ),
         (
             r(
-                r"(?i)(?:năm\s+(?:qua|nay)|trong\s+năm|tháng\s+đầu\s+năm|cuối\s+năm)(?:[^\p{L}]|$)"
+                r"(?i)(?:năm\s+(?:qua|nay)|trong\s+năm|tháng\s+đầu\s+năm|cuối\s+năm|từ\s+đầu\s+năm)(?:[^\p{L}]|$)"
                     .to_string(),
             ),
             PeriodForm::ThisYear,
@@ -167,6 +167,8 @@ struct Mention {
     districts: Vec<(String, String)>,
     bytes: Range<usize>,
     dateline: bool,
+    /// A commune of the map since 1 July 2025 (no district; `provinces` are new ones).
+    new_map: bool,
 }
 
 /// What the whole document says about place and time.
@@ -182,6 +184,8 @@ pub struct DocContext {
     mentions: Vec<Mention>,
     /// Byte ranges of the document's lines (the first is the headline).
     paragraphs: Vec<Range<usize>>,
+    /// Written under the map of 1 July 2025 (see [`post_reform`]).
+    pub post_reform: bool,
 }
 
 impl DocContext {
@@ -202,9 +206,10 @@ impl DocContext {
             .filter(|y| y % 5 == 0 && year.is_none_or(|d| *y <= d))
             .max();
 
+        let post_reform = post_reform(doc);
         let mentions = gazetteer
             .map(|g| {
-                let mut m = find_mentions(&doc.text, g);
+                let mut m = find_mentions(&doc.text, g, post_reform);
                 let plugin_provinces: Vec<String> =
                     plugins.iter().filter_map(|p| p.province.clone()).collect();
                 headline_units(&doc.text, g, &plugin_provinces, &mut m);
@@ -219,6 +224,7 @@ impl DocContext {
             source,
             mentions,
             paragraphs: doc.paragraphs(),
+            post_reform,
         }
     }
 
@@ -243,7 +249,28 @@ impl DocContext {
                 .filter(|m| m.bytes.start >= r.start && m.bytes.end <= span.start)
                 .collect()
         };
-        if let Some(w) = PROVINCE_WIDE.find(&text[sentence.clone()]) {
+        // The nearest "toàn tỉnh" before the figure in its sentence, or anywhere in its clause
+        // ("có 102 xã trên địa bàn tỉnh"), unless a district or commune is named between it and
+        // the figure ("Cả tỉnh có 102 xã, trong đó huyện Nho Quan có 24 xã").
+        let wide = PROVINCE_WIDE
+            .find_iter(&text[sentence.clone()])
+            .filter(|w| {
+                let start = sentence.start + w.start();
+                start < span.start || (clause.start <= start && start < clause.end)
+            })
+            .min_by_key(|w| {
+                distance(
+                    sentence.start + w.start()..sentence.start + w.end(),
+                    span.start,
+                )
+            })
+            .filter(|w| {
+                let end = sentence.start + w.end();
+                !self.mentions.iter().any(|m| {
+                    m.level != Level::Province && m.bytes.start >= end && m.bytes.end <= span.start
+                })
+            });
+        if let Some(w) = wide {
             // "toàn tỉnh", "toàn thành phố": the province named in the sentence, or the subject's.
             let named_province = before_in(&sentence)
                 .into_iter()
@@ -426,6 +453,17 @@ impl DocContext {
                         commune: None,
                     };
                     return Some((loc, named(&m.bytes, text, &why)));
+                }
+                Level::Commune if m.new_map => {
+                    if let Some(p) = resolve_province(&m.provinces, province_ctx.as_deref()) {
+                        let loc = Locality {
+                            province: Some(p),
+                            district: None,
+                            commune: Some(m.name.clone()),
+                        };
+                        let why = format!("commune (2025 map) named {where_}");
+                        return Some((loc, named(&m.bytes, text, &why)));
+                    }
                 }
                 Level::Commune => {
                     let district_ctx = in_clause[..i]
@@ -719,6 +757,12 @@ impl DocContext {
                     while r.start < r.end && !clause[r.start..].starts_with(char::is_alphanumeric) {
                         r.start += clause[r.start..].chars().next().map_or(1, char::len_utf8);
                     }
+                    while r.start < r.end && !clause[..r.end].ends_with(char::is_alphanumeric) {
+                        r.end -= clause[..r.end]
+                            .chars()
+                            .next_back()
+                            .map_or(1, char::len_utf8);
+                    }
                     return Some((p, r));
                 }
             }
@@ -796,6 +840,12 @@ fn named(bytes: &Range<usize>, text: &str, why: &str) -> LocalitySource {
 /// The year of the document's date: a date near its start or end (dateline, byline), or its
 /// metadata (`date`, `year`).
 pub fn document_year(doc: &Document) -> Option<i32> {
+    document_date(doc).map(|(y, _)| y)
+}
+
+/// The document's date as (year, month if known): a date near its start or end (dateline,
+/// byline), or its metadata (`date`, `year`, `published`).
+pub fn document_date(doc: &Document) -> Option<(i32, Option<u32>)> {
     let text = &doc.text;
     let head_end = text.char_indices().nth(1500).map_or(text.len(), |(i, _)| i);
     let tail_start = text
@@ -804,27 +854,32 @@ pub fn document_year(doc: &Document) -> Option<i32> {
         .nth(600)
         .map_or(0, |(i, _)| i)
         .max(head_end);
-    let year_of = |c: regex::Captures| {
-        c.get(3)
-            .or(c.get(4))
-            .and_then(|m| m.as_str().parse::<i32>().ok())
+    let date_of = |c: regex::Captures| -> Option<(i32, Option<u32>)> {
+        let (y, m) = match c.get(3) {
+            Some(y) => (y, c.get(2)),
+            None => (c.get(5)?, c.get(4)),
+        };
+        let month = m
+            .and_then(|m| m.as_str().parse::<u32>().ok())
+            .filter(|m| (1..=12).contains(m));
+        Some((y.as_str().parse().ok()?, month))
     };
     // The first date of a stretch, passing over historical ones ("kỷ niệm 110 năm ngày thành
     // lập tỉnh (12/7/1907 - 12/7/2017)"): a date decades before the stretch's latest is history.
     // A date that follows a document's number ("Kết luận số 24-KL/TW ngày 5.6.2012") is that
     // document's date, not this one's.
     let first_recent = |stretch: &str| {
-        let years: Vec<i32> = DATE
+        let dates: Vec<(i32, Option<u32>)> = DATE
             .captures_iter(stretch)
             .filter(|c| {
                 let start = c.get(0).map_or(0, |m| m.start());
                 let from = floor_boundary(stretch, start.saturating_sub(48));
                 !REFERENCE.is_match(&stretch[from..start])
             })
-            .filter_map(year_of)
+            .filter_map(date_of)
             .collect();
-        let latest = years.iter().copied().max()?;
-        years.into_iter().find(|y| *y >= latest - 3)
+        let latest = dates.iter().map(|d| d.0).max()?;
+        dates.into_iter().find(|d| d.0 >= latest - 3)
     };
     first_recent(&text[..head_end])
         .or_else(|| first_recent(&text[tail_start..]))
@@ -833,14 +888,34 @@ pub fn document_year(doc: &Document) -> Option<i32> {
                 .iter()
                 .filter_map(|k| doc.meta.get(*k))
                 .find_map(|v| {
-                    v.get(..4)
-                        .and_then(|y| y.parse().ok())
-                        .filter(|y| (1900..2100).contains(y))
+                    let y: i32 = v.get(..4)?.parse().ok()?;
+                    let m = v
+                        .get(5..7)
+                        .and_then(|m| m.parse::<u32>().ok())
+                        .filter(|m| (1..=12).contains(m));
+                    (1900..2100).contains(&y).then_some((y, m))
                 })
         })
 }
 
-fn find_mentions(text: &str, g: &Gazetteer) -> Vec<Mention> {
+/// True when the document was written under the map of 1 July 2025: dated from July 2025 on
+/// (a 2025 date without a month counts only with the marker), or undated and naming a unit
+/// "(mới)" as reports of the new provinces do.
+fn post_reform(doc: &Document) -> bool {
+    static NEW_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:tỉnh|thành phố|xã|phường)\s+\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){0,3}\s*\(mới\)")
+            .expect("new unit regex")
+    });
+    match document_date(doc) {
+        Some((y, _)) if y >= 2026 => true,
+        Some((2025, Some(m))) => m >= 7,
+        Some((2025, None)) => NEW_UNIT.is_match(&doc.text),
+        Some(_) => false,
+        None => NEW_UNIT.is_match(&doc.text),
+    }
+}
+
+fn find_mentions(text: &str, g: &Gazetteer, new_map: bool) -> Vec<Mention> {
     let mut out = Vec::new();
     for c in DATELINE.captures_iter(text) {
         let m = c.name("name").expect("name group");
@@ -852,6 +927,7 @@ fn find_mentions(text: &str, g: &Gazetteer) -> Vec<Mention> {
                 districts: Vec::new(),
                 bytes: m.range(),
                 dateline: true,
+                new_map: false,
             });
         }
     }
@@ -899,6 +975,7 @@ fn find_mentions(text: &str, g: &Gazetteer) -> Vec<Mention> {
                         districts: Vec::new(),
                         bytes,
                         dateline: false,
+                        new_map: false,
                     });
                     break;
                 }
@@ -916,6 +993,27 @@ fn find_mentions(text: &str, g: &Gazetteer) -> Vec<Mention> {
                         districts: Vec::new(),
                         bytes,
                         dateline: false,
+                        new_map: false,
+                    });
+                    break;
+                }
+            }
+            if !province_level && !district_level && new_map {
+                // Since July 2025 a commune is named as the 2025 map has it.
+                let units = g.reform.communes(&format!("{kind} {name}"), None);
+                if !units.is_empty() {
+                    let mut provinces: Vec<String> =
+                        units.iter().map(|u| u.province.clone()).collect();
+                    provinces.sort();
+                    provinces.dedup();
+                    out.push(Mention {
+                        level: Level::Commune,
+                        name: units[0].name.clone(),
+                        provinces,
+                        districts: Vec::new(),
+                        bytes,
+                        dateline: false,
+                        new_map: true,
                     });
                     break;
                 }
@@ -934,6 +1032,7 @@ fn find_mentions(text: &str, g: &Gazetteer) -> Vec<Mention> {
                         districts,
                         bytes,
                         dateline: false,
+                        new_map: false,
                     });
                     break;
                 }
@@ -972,6 +1071,7 @@ fn headline_units(
                 districts: Vec::new(),
                 bytes: w.range(),
                 dateline: false,
+                new_map: false,
             });
         }
     }
@@ -1013,6 +1113,7 @@ fn headline_units(
                         districts: Vec::new(),
                         bytes: start..start + name.len(),
                         dateline: false,
+                        new_map: false,
                     });
                     break 'runs;
                 }
@@ -1201,6 +1302,19 @@ fn subject(
                 commune: Some(m.name.clone()),
             };
             source = named(&m.bytes, &doc.text, "the commune the headline names");
+        } else if m.new_map {
+            if let Some(p) = resolve_province(&m.provinces, locality.province.as_deref()) {
+                locality = Locality {
+                    province: Some(p),
+                    district: None,
+                    commune: Some(m.name.clone()),
+                };
+                source = named(
+                    &m.bytes,
+                    &doc.text,
+                    "the commune (2025 map) the headline names",
+                );
+            }
         }
     }
     if locality.province.is_none() && locality.district.is_none() {

@@ -431,6 +431,7 @@ mod tests {
             qualifier: crate::number::Qualifier::Exact,
             period: None,
             locality: Locality::default(),
+            counterpart: None,
             span: [0, 1],
             quote: format!("{value} found"),
             plugin: String::new(),

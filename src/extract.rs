@@ -313,7 +313,11 @@ pub fn extract_traced(
             ),
         };
         let (mut locality, mut source) = ctx.locality_for(doc, sentence.clone(), clause, &c.span);
-        if let Some(l) = &c.locality {
+        if let Some(l) = c
+            .locality
+            .as_ref()
+            .and_then(|l| known_places(rs, doc, &c.rule, l))
+        {
             // A script knows better (a commune in a list): its unit, inside the subject's.
             if l.province.is_some() {
                 locality.province = l.province.clone();
@@ -327,6 +331,10 @@ pub fn extract_traced(
                 bytes: Some(c.span.clone()),
             };
         }
+        let counterpart = rs.gazetteer.as_deref().and_then(|g| {
+            let new_map = ctx.post_reform && g.is_2025(&locality);
+            g.counterpart(&locality, new_map)
+        });
         let start = ix.char_offset(c.span.start);
         let end = ix.char_offset(c.span.end);
         let mut sx = CharIndex::new(&doc.text);
@@ -352,6 +360,7 @@ pub fn extract_traced(
             qualifier: c.qualifier,
             period,
             locality,
+            counterpart,
             span: [start, end],
             quote: doc.text[c.span.clone()].to_string(),
             plugin: c
@@ -367,6 +376,57 @@ pub fn extract_traced(
         });
     }
     Ok(records)
+}
+
+/// Whether the gazetteer knows a unit of one level by this name.
+type Knows = fn(&crate::gazetteer::Gazetteer, &str) -> bool;
+
+/// The locality a script set, if the gazetteer knows each name in it; else a warning on
+/// stderr (once per rule and name) and None: chiso's own locality stands. Without a
+/// gazetteer, names are taken as they are.
+fn known_places(
+    rs: &Ruleset,
+    doc: &Document,
+    rule: &str,
+    l: &crate::record::Locality,
+) -> Option<crate::record::Locality> {
+    static WARNED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let Some(g) = rs.gazetteer.as_deref() else {
+        return Some(l.clone());
+    };
+    let checks: [(&str, &Option<String>, Knows); 3] = [
+        (
+            "province",
+            &l.province,
+            crate::gazetteer::Gazetteer::knows_province,
+        ),
+        (
+            "district",
+            &l.district,
+            crate::gazetteer::Gazetteer::knows_district,
+        ),
+        (
+            "commune",
+            &l.commune,
+            crate::gazetteer::Gazetteer::knows_commune,
+        ),
+    ];
+    for (level, name, knows) in checks {
+        if let Some(n) = name.as_deref() {
+            if !knows(g, n) {
+                let key = format!("{rule}\u{0}{level}\u{0}{n}");
+                if WARNED.lock().map(|mut w| w.insert(key)).unwrap_or(false) {
+                    eprintln!(
+                        "chiso: warning: {}: {rule} set the {level} «{n}», which the gazetteer does not know; the locality chiso found is kept (further cases of this name are not reported)",
+                        doc.id
+                    );
+                }
+                return None;
+            }
+        }
+    }
+    Some(l.clone())
 }
 
 /// Keep one candidate per number (highest priority, plugin over core, longest match), one

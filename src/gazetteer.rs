@@ -124,6 +124,8 @@ pub struct Gazetteer {
     provinces: HashMap<String, Vec<usize>>,
     districts: HashMap<String, Vec<usize>>,
     communes: HashMap<String, Vec<usize>>,
+    /// The map since 1 July 2025 (empty when `units-2025.tsv` is absent).
+    pub reform: Reform,
 }
 
 const HEADER: [&str; 7] = [
@@ -322,6 +324,113 @@ impl Gazetteer {
         analyse(name).0
     }
 
+    /// Reads the map since 1 July 2025 (`units-2025.tsv`); errors name the file and line.
+    pub fn load_reform(&mut self, path: &Path) -> Result<(), String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the gazetteer: {e}", path.display()))?;
+        self.reform = Reform::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(())
+    }
+
+    /// True when `locality` names units of the map since 1 July 2025: a province of that map,
+    /// no district, and a commune (if any) of that map in that province.
+    pub fn is_2025(&self, locality: &crate::record::Locality) -> bool {
+        let Some(p) = locality.province.as_deref() else {
+            return false;
+        };
+        self.reform.province(p).is_some()
+            && locality.district.is_none()
+            && locality
+                .commune
+                .as_deref()
+                .is_none_or(|c| !self.reform.communes(c, Some(p)).is_empty())
+    }
+
+    /// The other side of `locality` across the 2025 reform: for units of the legacy map, the
+    /// successor province and the new commune a commune went into whole; for units of the
+    /// 2025 map (`new_map`), the legacy provinces, and the legacy district and commune where
+    /// they are one. None without a province or without the 2025 map.
+    pub fn counterpart(
+        &self,
+        locality: &crate::record::Locality,
+        new_map: bool,
+    ) -> Option<Counterpart> {
+        let province = locality.province.as_deref()?;
+        if self.reform.is_empty() {
+            return None;
+        }
+        if new_map {
+            let p = self.reform.province(province)?;
+            let commune = locality
+                .commune
+                .as_deref()
+                .and_then(|c| self.reform.communes(c, Some(province)).into_iter().next());
+            let Some(c) = commune else {
+                return Some(Counterpart {
+                    map: "legacy",
+                    provinces: p.legacy_provinces.clone(),
+                    district: None,
+                    commune: None,
+                });
+            };
+            let all: Vec<&LegacyCommune> = c
+                .legacy_communes
+                .iter()
+                .chain(&c.legacy_communes_part)
+                .collect();
+            let one_district = all
+                .first()
+                .filter(|f| {
+                    all.iter()
+                        .all(|o| o.district == f.district && o.province == f.province)
+                })
+                .map(|f| f.district.clone());
+            let one_commune = match (
+                c.legacy_communes.as_slice(),
+                c.legacy_communes_part.is_empty(),
+            ) {
+                ([only], true) => Some(only.name.clone()),
+                _ => None,
+            };
+            return Some(Counterpart {
+                map: "legacy",
+                provinces: c.legacy_provinces.clone(),
+                district: one_district,
+                commune: one_commune,
+            });
+        }
+        let unit = self.provinces(province).into_iter().next()?;
+        let successor = unit.successor_province.clone()?;
+        let commune = match (&locality.district, &locality.commune) {
+            (Some(d), Some(c)) => self
+                .reform
+                .successor_commune(&unit.name, d, c)
+                .map(|u| u.name.clone()),
+            _ => None,
+        };
+        Some(Counterpart {
+            map: "2025",
+            provinces: vec![successor],
+            district: None,
+            commune,
+        })
+    }
+
+    /// A province of either map with this name.
+    pub fn knows_province(&self, name: &str) -> bool {
+        !self.provinces(name).is_empty() || self.reform.province(name).is_some()
+    }
+
+    /// A district with this name.
+    pub fn knows_district(&self, name: &str) -> bool {
+        !self.districts(name, None).is_empty()
+    }
+
+    /// A commune of either map with this name.
+    pub fn knows_commune(&self, name: &str) -> bool {
+        !self.communes(name, None, None).is_empty() || !self.reform.communes(name, None).is_empty()
+    }
+
     /// All units, in file order.
     pub fn units(&self) -> &[Unit] {
         &self.units
@@ -336,6 +445,240 @@ impl Gazetteer {
     pub fn is_empty(&self) -> bool {
         self.units.is_empty()
     }
+}
+
+/// A legacy commune named in the 2025 map: commune, its kind, district, district kind,
+/// province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegacyCommune {
+    pub name: String,
+    pub kind: String,
+    pub district: String,
+    pub district_kind: String,
+    pub province: String,
+}
+
+/// A unit of the map since 1 July 2025 (a province or a commune: there is no district level)
+/// and the legacy units it was formed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit2025 {
+    pub level: Level,
+    pub name: String,
+    /// tỉnh, thành phố trung ương, xã, phường, đặc khu.
+    pub kind: String,
+    pub province: String,
+    /// The legacy provinces it covers (all or part of).
+    pub legacy_provinces: Vec<String>,
+    /// Legacy communes that went into it whole.
+    pub legacy_communes: Vec<LegacyCommune>,
+    /// Legacy communes split between it and others.
+    pub legacy_communes_part: Vec<LegacyCommune>,
+}
+
+/// The other side of a unit across the 2025 reform.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Counterpart {
+    /// Which map the counterpart is on: `2025` (the record names a legacy unit) or `legacy`
+    /// (the record names a unit of the 34-province map).
+    pub map: &'static str,
+    /// The province(s) on the other map: the successor of a legacy province; the legacy
+    /// provinces a new one covers.
+    pub provinces: Vec<String>,
+    /// The legacy district, when every legacy commune of a new commune lies in one.
+    pub district: Option<String>,
+    /// The commune on the other map, where the mapping is one-to-one.
+    pub commune: Option<String>,
+}
+
+const HEADER_2025: [&str; 7] = [
+    "level",
+    "name",
+    "kind",
+    "province",
+    "legacy_provinces",
+    "legacy_communes",
+    "legacy_communes_part",
+];
+
+/// The 2025 map with its indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Reform {
+    units: Vec<Unit2025>,
+    provinces: HashMap<String, usize>,
+    communes: HashMap<String, Vec<usize>>,
+    /// (province, district, commune) keys of a legacy commune → the new commune it went
+    /// into whole.
+    successor: HashMap<(String, String, String), usize>,
+}
+
+impl Reform {
+    /// Parses `units-2025.tsv` text; errors name the line.
+    pub fn parse(text: &str) -> Result<Reform, String> {
+        let mut r = Reform::default();
+        let mut header_seen = false;
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if !header_seen {
+                if cols != HEADER_2025 {
+                    return Err(format!(
+                        "line {n}: expected the header line `{}`",
+                        HEADER_2025.join("<TAB>")
+                    ));
+                }
+                header_seen = true;
+                continue;
+            }
+            let unit = parse_row_2025(&cols).map_err(|e| format!("line {n}: {e}"))?;
+            let idx = r.units.len();
+            match unit.level {
+                Level::Province => {
+                    r.provinces.insert(Gazetteer::key(&unit.name), idx);
+                }
+                _ => {
+                    if !r.provinces.contains_key(&Gazetteer::key(&unit.province)) {
+                        return Err(format!("line {n}: unknown province `{}`", unit.province));
+                    }
+                    r.communes
+                        .entry(Gazetteer::key(&unit.name))
+                        .or_default()
+                        .push(idx);
+                    for c in &unit.legacy_communes {
+                        r.successor.insert(
+                            (
+                                Gazetteer::key(&c.province),
+                                Gazetteer::key(&c.district),
+                                Gazetteer::key(&c.name),
+                            ),
+                            idx,
+                        );
+                    }
+                }
+            }
+            r.units.push(unit);
+        }
+        if !header_seen {
+            return Err("line 1: no header line (empty gazetteer)".to_string());
+        }
+        Ok(r)
+    }
+
+    /// True when no 2025 map is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The province of the 2025 map with this name.
+    pub fn province(&self, name: &str) -> Option<&Unit2025> {
+        self.provinces
+            .get(&analyse(name).0)
+            .map(|&i| &self.units[i])
+    }
+
+    /// Communes of the 2025 map with this name, optionally within a province.
+    pub fn communes(&self, name: &str, province: Option<&str>) -> Vec<&Unit2025> {
+        let (key, kind) = analyse(name);
+        let province = province.map(Gazetteer::key);
+        let found: Vec<usize> = self
+            .communes
+            .get(&key)
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&i| {
+                        province
+                            .as_ref()
+                            .is_none_or(|p| *p == Gazetteer::key(&self.units[i].province))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let found = prefer(found, kind, |i| Some(self.units[i].kind.as_str()));
+        found.into_iter().map(|i| &self.units[i]).collect()
+    }
+
+    /// The new commune a legacy commune went into whole.
+    pub fn successor_commune(
+        &self,
+        province: &str,
+        district: &str,
+        commune: &str,
+    ) -> Option<&Unit2025> {
+        self.successor
+            .get(&(
+                Gazetteer::key(province),
+                Gazetteer::key(district),
+                Gazetteer::key(commune),
+            ))
+            .map(|&i| &self.units[i])
+    }
+}
+
+fn parse_legacy_list(s: &str) -> Result<Vec<LegacyCommune>, String> {
+    s.split("; ")
+        .filter(|e| !e.is_empty())
+        .map(|e| match e.split('|').collect::<Vec<_>>().as_slice() {
+            [name, kind, district, district_kind, province] => Ok(LegacyCommune {
+                name: name.to_string(),
+                kind: kind.to_string(),
+                district: district.to_string(),
+                district_kind: district_kind.to_string(),
+                province: province.to_string(),
+            }),
+            _ => Err(format!(
+                "legacy commune `{e}` is not name|kind|district|district_kind|province"
+            )),
+        })
+        .collect()
+}
+
+fn parse_row_2025(cols: &[&str]) -> Result<Unit2025, String> {
+    if cols.len() != HEADER_2025.len() {
+        return Err(format!(
+            "expected {} tab-separated columns, found {}",
+            HEADER_2025.len(),
+            cols.len()
+        ));
+    }
+    let level = match cols[0] {
+        "province" => Level::Province,
+        "commune" => Level::Commune,
+        other => {
+            return Err(format!(
+                "unknown level `{other}` (the 2025 map has province and commune)"
+            ))
+        }
+    };
+    let kinds: &[&str] = match level {
+        Level::Province => &["tỉnh", "thành phố trung ương"],
+        _ => &["xã", "phường", "đặc khu"],
+    };
+    if cols[1].is_empty() || cols[3].is_empty() {
+        return Err("empty name or province".to_string());
+    }
+    if !kinds.contains(&cols[2]) {
+        return Err(format!(
+            "kind `{}` is not one of {}",
+            cols[2],
+            kinds.join(", ")
+        ));
+    }
+    Ok(Unit2025 {
+        level,
+        name: cols[1].to_string(),
+        kind: cols[2].to_string(),
+        province: cols[3].to_string(),
+        legacy_provinces: cols[4]
+            .split("; ")
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect(),
+        legacy_communes: parse_legacy_list(cols[5])?,
+        legacy_communes_part: parse_legacy_list(cols[6])?,
+    })
 }
 
 /// Keeps the candidates of `kind` when there are some, else all of them.
@@ -459,6 +802,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("thành phố ", "thành phố"),
     ("thị trấn ", "thị trấn"),
     ("thị xã ", "thị xã"),
+    ("đặc khu ", "đặc khu"),
     ("phường ", "phường"),
     ("huyện ", "huyện"),
     ("quận ", "quận"),

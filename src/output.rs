@@ -18,7 +18,7 @@ pub enum Format {
     Table,
 }
 
-pub const CSV_HEADER: [&str; 19] = [
+pub const CSV_HEADER: [&str; 23] = [
     "doc",
     "indicator",
     "value",
@@ -38,6 +38,10 @@ pub const CSV_HEADER: [&str; 19] = [
     "confidence",
     "locality_source",
     "period_source",
+    "counterpart_map",
+    "counterpart_provinces",
+    "counterpart_district",
+    "counterpart_commune",
 ];
 
 /// Writes records in one format; call [`RecordWriter::finish`] at the end.
@@ -187,6 +191,10 @@ fn csv_row(r: &Record) -> Vec<String> {
         format!("{:.2}", r.confidence),
         r.locality_source.reason.clone(),
         r.period_source.reason.clone(),
+        opt(r.counterpart.as_ref().map(|c| c.map)),
+        opt(r.counterpart.as_ref().map(|c| c.provinces.join("; "))),
+        opt(r.counterpart.as_ref().and_then(|c| c.district.clone())),
+        opt(r.counterpart.as_ref().and_then(|c| c.commune.clone())),
     ]
 }
 

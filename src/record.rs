@@ -33,6 +33,10 @@ pub struct Record {
     pub qualifier: Qualifier,
     pub period: Option<Period>,
     pub locality: Locality,
+    /// The locality's other side across the 1 July 2025 reform (see the README): the
+    /// successor province (and commune) of a legacy unit, or the legacy provinces (district,
+    /// commune where one-to-one) of a unit of the 34-province map. Null without a province.
+    pub counterpart: Option<crate::gazetteer::Counterpart>,
     /// Character offsets (Unicode scalar values) into the normalised text.
     pub span: [usize; 2],
     pub quote: String,

@@ -116,7 +116,13 @@ impl Ruleset {
             if historical.is_file() {
                 files.push(historical.as_path());
             }
-            match crate::gazetteer::Gazetteer::load_all(&files) {
+            let reform = rules_dir.join("gazetteer").join("units-2025.tsv");
+            match crate::gazetteer::Gazetteer::load_all(&files).and_then(|mut g| {
+                if reform.is_file() {
+                    g.load_reform(&reform)?;
+                }
+                Ok(g)
+            }) {
                 Ok(g) => Some(Arc::new(g)),
                 Err(e) => {
                     diags.push(Diagnostic::error(&gazetteer_path, e));

@@ -647,3 +647,82 @@ cues = ["after: đứng trong hàng ngũ Đảng"]
     assert!(stderr.contains("readings.toml:3:"), "{stderr}");
     assert!(stderr.contains("nearby"), "{stderr}");
 }
+
+/// A plugin whose script gives each "Tên (a/b)" figure the commune named before it.
+fn place_plugin(dir: &std::path::Path, constant: &str) -> std::path::PathBuf {
+    let p = dir.join("places");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"places\"\nversion = \"0.1.0\"\n[applies]\nalways = true\n[locality]\nprovince = \"Bắc Giang\"\n[[script]]\npath = \"s.rhai\"\n",
+    );
+    write(
+        &p.join("s.rhai"),
+        &format!(
+            "fn extract(doc) {{\n    let out = [];\n    for it in find_all(doc.text, `(?-i)(?P<name>\\p{{Lu}}\\p{{Ll}}*(?:\\s\\p{{Lu}}\\p{{Ll}}*)?)\\s*\\((?P<a>\\d+)/(?P<b>\\d+)\\)`) {{\n        out.push(#{{ indicator: \"village_heads_party_members\", value: parse_number(it.groups.a), total: parse_number(it.groups.b),\n                    start: it.start, end: it.end, locality: #{{ commune: it.groups.name, district: {constant} }} }});\n    }}\n    out\n}}\n"
+        ),
+    );
+    p
+}
+
+#[test]
+fn a_script_setting_an_unknown_place_fails_check_with_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = place_plugin(dir.path(), "\"Atlantis\"");
+    let out = chiso()
+        .args(["check", "--plugins"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert_ne!(out.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains("s.rhai:5:")
+            && report.contains("sets district «Atlantis», which the gazetteer does not know"),
+        "{report}"
+    );
+    // A known district passes.
+    let p = place_plugin(&dir.path().join("ok"), "\"Lạng Giang\"");
+    let out = chiso()
+        .args(["check", "--plugins"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(!report.contains("does not know"), "{report}");
+}
+
+#[test]
+fn a_place_a_script_computes_is_checked_when_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = place_plugin(dir.path(), "()");
+    let docs = dir.path().join("docs");
+    write(
+        &docs.join("a.txt"),
+        "Huyện Lạng Giang có nhiều trưởng thôn là đảng viên\nHuyện ủy Lạng Giang cho biết số trưởng thôn là đảng viên ở các xã: Nghĩa Hưng (8/8), Atlantis (3/9).\n",
+    );
+    let out = chiso()
+        .args([
+            "extract",
+            "--format",
+            "csv",
+            "--no-default-plugins",
+            "--plugins",
+        ])
+        .arg(&p)
+        .arg(&docs)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("set the commune «Atlantis», which the gazetteer does not know"),
+        "{stderr}"
+    );
+    // The known commune is used; the unknown one is not, the figure keeps chiso's locality.
+    assert!(
+        stdout.contains("Bắc Giang,Lạng Giang,Nghĩa Hưng"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Atlantis,"), "{stdout}");
+    assert!(stdout.contains(",3,9,"), "{stdout}");
+}

@@ -262,3 +262,67 @@ fn the_same_figure_twice_is_one_record() {
     assert_eq!(targets.len(), 1, "{targets:#?}");
     assert_eq!((targets[0].value, targets[0].total), (5.0, Some(12.0)));
 }
+
+// ---- the 2025 reform ----------------------------------------------------------------------
+
+#[test]
+fn a_legacy_unit_carries_its_successor_province_and_commune() {
+    let r = one("Năm 2021, Đảng bộ xã Tân Hưng, huyện Lạng Giang kết nạp 12 đảng viên mới.");
+    assert_eq!(
+        r.locality,
+        loc(Some("Bắc Giang"), Some("Lạng Giang"), Some("Tân Hưng"))
+    );
+    let c = r.counterpart.expect("a counterpart");
+    assert_eq!(c.map, "2025");
+    assert_eq!(c.provinces, vec!["Bắc Ninh".to_string()]);
+    assert_eq!(c.district, None);
+    assert_eq!(c.commune.as_deref(), Some("Lạng Giang"));
+}
+
+#[test]
+fn a_post_reform_document_names_new_units_and_carries_the_legacy_ones() {
+    let r = one(
+        "Phường Kinh Bắc phát triển đảng viên\nBẮC NINH - Ngày 12/9/2025, Đảng ủy phường Kinh Bắc tổ chức hội nghị. Từ đầu năm đến nay, Đảng bộ phường Kinh Bắc kết nạp 25 đảng viên mới.",
+    );
+    assert_eq!(r.locality, loc(Some("Bắc Ninh"), None, Some("Kinh Bắc")));
+    assert_eq!(r.period, years(2025, Some(2025)));
+    let c = r.counterpart.expect("a counterpart");
+    assert_eq!(c.map, "legacy");
+    assert_eq!(c.provinces, vec!["Bắc Ninh".to_string()]);
+    // Kinh Bắc was formed from wards of one legacy city.
+    assert_eq!(c.district.as_deref(), Some("Bắc Ninh"));
+}
+
+#[test]
+fn a_new_province_carries_every_legacy_province_it_covers() {
+    let r = one(
+        "Bắc Ninh kết nạp đảng viên\nBẮC NINH - Ngày 3/10/2025, Tỉnh ủy Bắc Ninh tổ chức hội nghị. Trong 9 tháng đầu năm, toàn tỉnh kết nạp 3.150 đảng viên mới.",
+    );
+    assert_eq!(r.locality, loc(Some("Bắc Ninh"), None, None));
+    let c = r.counterpart.expect("a counterpart");
+    assert_eq!(c.map, "legacy");
+    assert_eq!(
+        c.provinces,
+        vec!["Bắc Giang".to_string(), "Bắc Ninh".to_string()]
+    );
+    // The same words dated before the reform name the legacy province.
+    let r = one(
+        "Bắc Ninh kết nạp đảng viên\nBẮC NINH - Ngày 3/10/2024, Tỉnh ủy Bắc Ninh tổ chức hội nghị. Trong 9 tháng đầu năm, toàn tỉnh kết nạp 3.150 đảng viên mới.",
+    );
+    let c = r.counterpart.expect("a counterpart");
+    assert_eq!((c.map, c.provinces), ("2025", vec!["Bắc Ninh".to_string()]));
+}
+
+#[test]
+fn a_province_wide_figure_never_carries_a_district() {
+    for text in [
+        "Huyện Yên Thế sơ kết\nBẮC GIANG - Ngày 5/7/2023, huyện Yên Thế tổ chức hội nghị. Toàn tỉnh có 1.230 chi bộ trực thuộc.",
+        "Tin Hải Dương\nHuyện ủy Thanh Miện họp. Toàn Đảng bộ tỉnh kết nạp 2.950 đảng viên mới trong năm 2022.",
+        "Cả tỉnh có 102 xã đạt chuẩn nông thôn mới, trong đó huyện Nho Quan có 24 xã.",
+    ] {
+        let r = records(text);
+        let first = r.first().unwrap_or_else(|| panic!("no figure in {text}"));
+        assert_eq!(first.locality.district, None, "{text}\n{first:#?}");
+        assert!(first.locality.province.is_some(), "{text}\n{first:#?}");
+    }
+}
