@@ -140,6 +140,14 @@ pub struct Score {
 }
 
 impl Score {
+    /// Among matched figures, the share whose locality agrees with the gold.
+    pub fn locality_agreement(&self) -> f64 {
+        ratio(self.locality_agree, self.matched.len())
+    }
+    /// Among matched figures, the share whose period agrees with the gold.
+    pub fn period_agreement(&self) -> f64 {
+        ratio(self.period_agree, self.matched.len())
+    }
     pub fn true_positives(&self) -> usize {
         self.matched.len()
     }

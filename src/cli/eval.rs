@@ -25,6 +25,12 @@ pub struct EvalArgs {
     /// Exit 1 when recall is below this.
     #[arg(long, value_name = "X")]
     pub min_recall: Option<f64>,
+    /// Exit 1 when the share of matched figures whose locality agrees with the gold is below this.
+    #[arg(long, value_name = "X")]
+    pub min_locality: Option<f64>,
+    /// Exit 1 when the share of matched figures whose period agrees with the gold is below this.
+    #[arg(long, value_name = "X")]
+    pub min_period: Option<f64>,
     /// Score only records with at least this confidence (as `extract --min-confidence`).
     #[arg(long, value_name = "X", default_value_t = 0.0)]
     pub min_confidence: f64,
@@ -78,6 +84,16 @@ pub fn run(args: EvalArgs) -> ExitStatus {
         ("F1", args.min_f1, score.f1()),
         ("precision", args.min_precision, score.precision()),
         ("recall", args.min_recall, score.recall()),
+        (
+            "locality agreement",
+            args.min_locality,
+            score.locality_agreement(),
+        ),
+        (
+            "period agreement",
+            args.min_period,
+            score.period_agreement(),
+        ),
     ] {
         if let Some(floor) = floor.filter(|f| got < *f) {
             below.push(format!("{name} {got:.3} is below the floor {floor}"));
