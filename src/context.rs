@@ -134,6 +134,20 @@ static PERIODS: LazyLock<Vec<(Regex, PeriodForm)>> = LazyLock::new(|| {
             PeriodForm::LastYears,
         ),
         (
+            // "sau 2 năm thực hiện Đề án", "qua 12 năm thực hiện Nghị quyết": the years up to
+            // the document's date.
+            r(r"(?i)(?-u:\b)(?:sau|qua)\s+(\d{1,2})\s+năm\s+(?:thực hiện|triển khai|xây dựng)".to_string()),
+            PeriodForm::LastYears,
+        ),
+        (
+            r(r"(?i)(?:^|[^\p{L}])năm\s+(?:trước|ngoái)(?:[^\p{L}]|$)".to_string()),
+            PeriodForm::LastYear,
+        ),
+        (
+            r(r"(?i)(?:^|[^\p{L}])quý\s+(?:I{1,3}|IV|[1-4])(?:[^\p{L}\d/-]|$)".to_string()),
+            PeriodForm::ThisYear,
+        ),
+        (
             r(
                 r"(?i)(?:năm\s+(?:qua|nay)|trong\s+năm|tháng\s+đầu\s+năm|cuối\s+năm|từ\s+đầu\s+năm)(?:[^\p{L}]|$)"
                     .to_string(),
@@ -154,6 +168,8 @@ enum PeriodForm {
     LastYears,
     /// "năm qua", "trong năm": the document's year.
     ThisYear,
+    /// "năm trước", "năm ngoái": the year before the document's (not after "so với").
+    LastYear,
 }
 
 /// A unit named in the text, resolved through the gazetteer.
@@ -186,6 +202,9 @@ pub struct DocContext {
     paragraphs: Vec<Range<usize>>,
     /// Written under the map of 1 July 2025 (see [`post_reform`]).
     pub post_reform: bool,
+    /// The year of a date the document shows plainly, and where: its metadata, a date in its
+    /// first lines (a dateline), or in its last lines (a byline).
+    pub dated: Option<(i32, &'static str)>,
 }
 
 impl DocContext {
@@ -216,7 +235,8 @@ impl DocContext {
                 m
             })
             .unwrap_or_default();
-        let (locality, source) = subject(doc, plugins, &mentions);
+        let outlet = gazetteer.and_then(|g| outlet_province(doc, g));
+        let (locality, source) = subject(doc, plugins, &mentions, outlet.as_ref());
         DocContext {
             year,
             term_start,
@@ -225,6 +245,7 @@ impl DocContext {
             mentions,
             paragraphs: doc.paragraphs(),
             post_reform,
+            dated: plain_date(doc),
         }
     }
 
@@ -297,11 +318,19 @@ impl DocContext {
         }
         // "cả nước", "toàn quốc", "63 tỉnh, thành phố": the figure is the whole country's.
         if let Some(w) = NATIONWIDE.find(&text[sentence.clone()]) {
-            let bytes = sentence.start + w.start()..sentence.start + w.end();
+            // The words, without the boundary characters the pattern needed.
+            let found = w.as_str();
+            let lead = found.len()
+                - found
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            let tail = found.len() - found.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
+            let bytes = sentence.start + w.start() + lead..sentence.start + w.end() - tail;
+            let w = &text[bytes.clone()];
             return (
                 Locality::default(),
                 LocalitySource {
-                    reason: format!("«{}» makes it the whole country's", w.as_str()),
+                    reason: format!("«{w}» makes it the whole country's"),
                     bytes: Some(bytes),
                 },
             );
@@ -336,7 +365,7 @@ impl DocContext {
                         text,
                         &(s.start..s.end),
                         &end,
-                        "named in the sentences before, which its own points back to",
+                        "in the sentences before, which its own points back to",
                     ) {
                         return hit;
                     }
@@ -659,10 +688,36 @@ impl DocContext {
                 }
             }
         }
+        // Last, the document's own date, when it shows one plainly (metadata, a dateline or
+        // byline): news reports what happened by the time it was written.
+        // …unless its sentence speaks of a span it does not date ("những năm qua", "nhiệm kỳ",
+        // "từ khi thành lập"): then the figure is the span's, not the document year's.
+        let sentence_lower = text[sentence.clone()].to_lowercase();
+        if let Some(w) = SPAN_WORDS.iter().find(|w| sentence_lower.contains(*w)) {
+            return (
+                None,
+                LocalitySource {
+                    reason: format!("its sentence speaks of a span it does not date («{w}»)"),
+                    bytes: None,
+                },
+            );
+        }
+        if let Some((y, why)) = &self.dated {
+            return (
+                Some(Period {
+                    from: Some(*y),
+                    to: Some(*y),
+                }),
+                LocalitySource {
+                    reason: format!("the document's date ({why}); nothing nearer says when"),
+                    bytes: None,
+                },
+            );
+        }
         (
             None,
             LocalitySource {
-                reason: "nothing in its clause, sentence, paragraph, heading or headline says when"
+                reason: "nothing in its clause, sentence, paragraph, heading or headline says when, and the document shows no date"
                     .into(),
                 bytes: None,
             },
@@ -675,14 +730,24 @@ impl DocContext {
         let spans: Vec<Range<usize>> = if carried {
             PERIODS
                 .iter()
-                .filter(|(_, f)| !matches!(f, PeriodForm::Year | PeriodForm::ThisYear))
+                .filter(|(_, f)| {
+                    !matches!(
+                        f,
+                        PeriodForm::Year | PeriodForm::ThisYear | PeriodForm::LastYear
+                    )
+                })
                 .flat_map(|(re, _)| re.find_iter(clause).map(|m| m.range()))
                 .collect()
         } else {
             Vec::new()
         };
         for (re, form) in PERIODS.iter() {
-            if carried && !matches!(form, PeriodForm::Year | PeriodForm::ThisYear) {
+            if carried
+                && !matches!(
+                    form,
+                    PeriodForm::Year | PeriodForm::ThisYear | PeriodForm::LastYear
+                )
+            {
                 continue;
             }
             let mut found: Vec<regex::Captures> = re.captures_iter(clause).collect();
@@ -750,6 +815,20 @@ impl DocContext {
                         from: Some(y),
                         to: Some(y),
                     }),
+                    PeriodForm::LastYear => {
+                        // "tăng 5% so với năm trước" compares; the figure is not last year's.
+                        let before = clause[..m.start()].trim_end().to_lowercase();
+                        if ["với", "cùng kỳ", "hơn", "bằng"]
+                            .iter()
+                            .any(|w| before.ends_with(w))
+                        {
+                            continue;
+                        }
+                        self.year.map(|y| Period {
+                            from: Some(y - 1),
+                            to: Some(y - 1),
+                        })
+                    }
                 };
                 if let Some(p) = period {
                     let mut r = m.range();
@@ -800,6 +879,21 @@ static TOPIC_OPENING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("topic regex")
 });
 
+/// Words of a span of time: a sentence holding one is not dated by the document's date.
+const SPAN_WORDS: [&str; 11] = [
+    "năm thực hiện",
+    "năm triển khai",
+    "nhiệm kỳ",
+    "giai đoạn",
+    "những năm",
+    "các năm",
+    "thời gian qua",
+    "thời gian tới",
+    "từ khi",
+    "từ năm",
+    "từ đầu",
+];
+
 /// Words of a state at the document's date.
 const NOW_WORDS: [&str; 5] = ["đến nay", "hiện nay", "hiện có", "hiện tại", "hiện đã"];
 
@@ -843,8 +937,9 @@ pub fn document_year(doc: &Document) -> Option<i32> {
     document_date(doc).map(|(y, _)| y)
 }
 
-/// The document's date as (year, month if known): a date near its start or end (dateline,
-/// byline), or its metadata (`date`, `year`, `published`).
+/// The document's date as (year, month if known): its metadata (`date`, `year`, `published`:
+/// a JSONL field, an HTML page's published date), else a date near its start or end
+/// (dateline, byline).
 pub fn document_date(doc: &Document) -> Option<(i32, Option<u32>)> {
     let text = &doc.text;
     let head_end = text.char_indices().nth(1500).map_or(text.len(), |(i, _)| i);
@@ -881,21 +976,64 @@ pub fn document_date(doc: &Document) -> Option<(i32, Option<u32>)> {
         let latest = dates.iter().map(|d| d.0).max()?;
         dates.into_iter().find(|d| d.0 >= latest - 3)
     };
-    first_recent(&text[..head_end])
-        .or_else(|| first_recent(&text[tail_start..]))
-        .or_else(|| {
-            ["date", "year", "published"]
-                .iter()
-                .filter_map(|k| doc.meta.get(*k))
-                .find_map(|v| {
-                    let y: i32 = v.get(..4)?.parse().ok()?;
-                    let m = v
-                        .get(5..7)
-                        .and_then(|m| m.parse::<u32>().ok())
-                        .filter(|m| (1..=12).contains(m));
-                    (1900..2100).contains(&y).then_some((y, m))
-                })
+    // Metadata first (a JSONL `date`, an HTML page's published date): it says what it is.
+    ["date", "year", "published"]
+        .iter()
+        .filter_map(|k| doc.meta.get(*k))
+        .find_map(|v| {
+            let y: i32 = v.get(..4)?.parse().ok()?;
+            let m = v
+                .get(5..7)
+                .and_then(|m| m.parse::<u32>().ok())
+                .filter(|m| (1..=12).contains(m));
+            (1900..2100).contains(&y).then_some((y, m))
         })
+        .or_else(|| first_recent(&text[..head_end]))
+        .or_else(|| first_recent(&text[tail_start..]))
+}
+
+/// The year of a date the document shows plainly: metadata (`date`, `published`), else the
+/// only year among the dates of its first 300 characters (a dateline under the headline), else
+/// of its last 300 (a byline), when the text names no earlier year of the decade. A document
+/// reference ("số 24-KL/TW ngày 5.6.2012") does not count.
+fn plain_date(doc: &Document) -> Option<(i32, &'static str)> {
+    let text = &doc.text;
+    let meta = ["date", "published"]
+        .iter()
+        .filter_map(|k| doc.meta.get(*k))
+        .find_map(|v| {
+            v.get(..4)?
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1900..2100).contains(y))
+        })
+        .map(|y| (y, "its metadata"));
+    let one_year = |stretch: &str| -> Option<i32> {
+        let mut years = DATE.captures_iter(stretch).filter_map(|c| {
+            let start = c.get(0).map_or(0, |m| m.start());
+            let from = floor_boundary(stretch, start.saturating_sub(48));
+            if REFERENCE.is_match(&stretch[from..start]) {
+                return None;
+            }
+            c.get(3).or(c.get(5))?.as_str().parse::<i32>().ok()
+        });
+        let first = years.next()?;
+        years.all(|y| y == first).then_some(first)
+    };
+    let head = floor_boundary(text, 300.min(text.len()));
+    let tail = floor_boundary(text, text.len().saturating_sub(300)).max(head);
+    let (y, why) = meta
+        .or_else(|| one_year(&text[..head]).map(|y| (y, "a date in its first lines")))
+        .or_else(|| one_year(&text[tail..]).map(|y| (y, "a date in its last lines")))?;
+    // A report that looks back ("Năm 2022, …" in a March 2023 article) is not about its own
+    // year: the date dates nothing unless the text names no other recent year.
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?-u:\b)(?:19|20)\d{2}(?-u:\b)").expect("year regex"));
+    let other = YEAR
+        .find_iter(text)
+        .filter_map(|m| m.as_str().parse::<i32>().ok())
+        .any(|o| o != y && o > y - 10 && o < y);
+    (!other).then_some((y, why))
 }
 
 /// True when the document was written under the map of 1 July 2025: dated from July 2025 on
@@ -1126,11 +1264,29 @@ fn headline_units(
     }
 }
 
+/// The province of the document's outlet, from its metadata `source` ("Báo Bắc Giang",
+/// "Báo điện tử Đảng bộ tỉnh Quảng Ninh", "baobacgiang.vn" is not read).
+fn outlet_province(doc: &Document, g: &Gazetteer) -> Option<String> {
+    let source = doc.meta.get("source")?.to_lowercase();
+    let rest = [
+        "báo điện tử đảng bộ thành phố ",
+        "báo điện tử đảng bộ tỉnh ",
+        "báo điện tử ",
+        "cổng thông tin điện tử ",
+        "đài phát thanh và truyền hình ",
+        "báo ",
+    ]
+    .iter()
+    .find_map(|p| source.strip_prefix(p))?;
+    g.provinces(rest.trim()).first().map(|u| u.name.clone())
+}
+
 /// The document's subject unit and where it came from.
 fn subject(
     doc: &Document,
     plugins: &[&Plugin],
     mentions: &[Mention],
+    outlet: Option<&String>,
 ) -> (Locality, LocalitySource) {
     let title_end = doc.text.find('\n').unwrap_or(doc.text.len());
     let weight = |m: &Mention| {
@@ -1157,12 +1313,25 @@ fn subject(
             let e = votes.entry(m.name.as_str()).or_insert((0, usize::MAX - i));
             e.0 += weight(m);
         }
+        // The outlet ("Báo Bắc Giang" in the metadata's `source`) counts like a dateline.
+        if let Some(o) = outlet {
+            votes.entry(o.as_str()).or_insert((0, usize::MAX)).0 += 3;
+        }
         if let Some((name, _)) = votes.into_iter().max_by_key(|(_, v)| *v) {
-            let m = mentions
+            match mentions
                 .iter()
                 .find(|m| m.level == Level::Province && m.name == name)
-                .expect("voted");
-            source = named(&m.bytes, &doc.text, "the province the document names most");
+            {
+                Some(m) => {
+                    source = named(&m.bytes, &doc.text, "the province the document names most");
+                }
+                None => {
+                    source.reason = format!(
+                        "the outlet: «{}»",
+                        doc.meta.get("source").map_or("", String::as_str)
+                    );
+                }
+            }
             province = Some((name.to_string(), String::new()));
         }
     }

@@ -316,11 +316,15 @@ pub fn extract_traced(
         if let Some(l) = c
             .locality
             .as_ref()
-            .and_then(|l| known_places(rs, doc, &c.rule, l))
+            .and_then(|l| known_places(rs, doc, &c.rule, l, &locality))
         {
             // A script knows better (a commune in a list): its unit, inside the subject's.
             if l.province.is_some() {
                 locality.province = l.province.clone();
+                if l.district.is_none() {
+                    // A province's own figure: no district of the subject's.
+                    locality.district = None;
+                }
             }
             if l.district.is_some() {
                 locality.district = l.district.clone();
@@ -389,12 +393,38 @@ fn known_places(
     doc: &Document,
     rule: &str,
     l: &crate::record::Locality,
+    found: &crate::record::Locality,
 ) -> Option<crate::record::Locality> {
     static WARNED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
         std::sync::LazyLock::new(Default::default);
     let Some(g) = rs.gazetteer.as_deref() else {
         return Some(l.clone());
     };
+    // A list item named as a commune is its own locality at the level the gazetteer knows it:
+    // a commune of the figure's district, else a province ("Cà Mau 99,49%" in a list of
+    // provinces), else a district, else a commune elsewhere.
+    if let (Some(c), None, None) = (&l.commune, &l.district, &l.province) {
+        let here = g.communes(c, found.province.as_deref(), found.district.as_deref());
+        if here.is_empty() {
+            if let Some(p) = g.provinces(c).first() {
+                return Some(crate::record::Locality {
+                    province: Some(p.name.clone()),
+                    ..Default::default()
+                });
+            }
+            let mut districts = g.districts(c, found.province.as_deref());
+            if districts.is_empty() {
+                districts = g.districts(c, None);
+            }
+            if let Some(d) = districts.first() {
+                return Some(crate::record::Locality {
+                    province: Some(d.province.clone()),
+                    district: Some(d.name.clone()),
+                    commune: None,
+                });
+            }
+        }
+    }
     let checks: [(&str, &Option<String>, Knows); 3] = [
         (
             "province",

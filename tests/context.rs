@@ -326,3 +326,30 @@ fn a_province_wide_figure_never_carries_a_district() {
         assert!(first.locality.province.is_some(), "{text}\n{first:#?}");
     }
 }
+
+#[test]
+fn the_outlet_and_the_metadata_date_place_and_date_a_figure() {
+    let mut doc = Document::from_text(
+        "a.txt",
+        "Trao Huy hiệu Đảng cho đảng viên lão thành\nDịp này, Ban Thường vụ Tỉnh ủy khen thưởng 42 cá nhân có thành tích xuất sắc.",
+    );
+    doc.meta.insert("source".into(), "Báo Bắc Giang".into());
+    doc.meta
+        .insert("date".into(), "2023-02-03T08:00:00+07:00".into());
+    let r = extract(&RS, &doc).unwrap();
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert_eq!(r[0].locality, loc(Some("Bắc Giang"), None, None));
+    assert!(
+        r[0].locality_source.reason.contains("the outlet"),
+        "{:?}",
+        r[0].locality_source
+    );
+    assert_eq!(r[0].period, years(2023, Some(2023)));
+    assert!(
+        r[0].period_source
+            .reason
+            .contains("the document's date (its metadata)"),
+        "{:?}",
+        r[0].period_source
+    );
+}
