@@ -304,11 +304,15 @@ impl DocContext {
                 district: None,
                 commune: None,
             };
-            let bytes = sentence.start + w.start()..sentence.start + w.end();
+            let words = w.as_str().trim_end_matches(|c: char| !c.is_alphanumeric());
+            let bytes = sentence.start + w.start()..sentence.start + w.start() + words.len();
             return (
                 loc,
                 LocalitySource {
-                    reason: format!("«{}» lifts it to the province", w.as_str()),
+                    reason: format!(
+                        "«{}» lifts it to the province",
+                        w.as_str().trim_end_matches(|c: char| !c.is_alphanumeric())
+                    ),
                     bytes: Some(bytes),
                 },
             );

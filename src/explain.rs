@@ -594,9 +594,31 @@ pub fn render(e: &Explanation, color: bool) -> String {
             r.period_source.reason, r.span[0], r.span[1]
         ));
         s.push_str(&format!(
+            "      ladder: {}\n",
+            walked(PERIOD_RUNGS, &r.period_source.reason)
+        ));
+        s.push_str(&format!(
             "    locality {place} ({})\n",
             r.locality_source.reason
         ));
+        s.push_str(&format!(
+            "      ladder: {}\n",
+            walked(LOCALITY_RUNGS, &r.locality_source.reason)
+        ));
+        if let Some(c) = &r.counterpart {
+            let provinces = c.provinces.join(" + ");
+            let side: Vec<String> = [("commune", &c.commune), ("district", &c.district)]
+                .into_iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+                .chain(Some(provinces).filter(|p| !p.is_empty()))
+                .collect();
+            let map = if c.map == "2025" {
+                "the 2025 map"
+            } else {
+                "the legacy map"
+            };
+            s.push_str(&format!("    on {map}: {}\n", side.join(", ")));
+        }
     }
     if !e.scripts.is_empty() {
         s.push_str("\nscripts:\n");
@@ -691,6 +713,72 @@ pub fn render(e: &Explanation, color: bool) -> String {
         }
     }
     s
+}
+
+/// The rungs of the period ladder, nearest first: (name, words of a reason given there).
+const PERIOD_RUNGS: &[(&str, &[&str])] = &[
+    ("script", &["set by "]),
+    ("clause", &["its clause"]),
+    (
+        "sentence",
+        &["its sentence, earlier", "the phrase opening its sentence"],
+    ),
+    ("stock", &["a state at a date"]),
+    ("paragraph", &["an earlier sentence of its paragraph"]),
+    ("heading", &["the heading above"]),
+    ("headline", &["the headline"]),
+    ("span", &["speaks of a span"]),
+    ("document date", &["the document's date"]),
+];
+
+/// The rungs of the locality ladder, nearest first.
+const LOCALITY_RUNGS: &[(&str, &[&str])] = &[
+    ("script", &["set by "]),
+    ("whole province", &["lifts it to the province"]),
+    ("clause", &["in its clause"]),
+    ("whole country", &["makes it the whole country's"]),
+    ("sentence", &["earlier in its sentence"]),
+    (
+        "paragraph",
+        &["in the sentences before", "opening an earlier sentence"],
+    ),
+    (
+        "document",
+        &[
+            "the province of",
+            "the document",
+            "the outlet",
+            "the headline names",
+            "no unit named",
+        ],
+    ),
+];
+
+/// The rungs tried, in order, up to the one that gave the answer (marked ✓) or "—" for none
+/// (`clause → sentence → paragraph ✓`).
+fn walked(rungs: &[(&str, &[&str])], reason: &str) -> String {
+    let hit = rungs
+        .iter()
+        .position(|(_, words)| words.iter().any(|w| reason.contains(w)));
+    match hit {
+        Some(i) => {
+            let mut steps: Vec<String> = rungs[..i]
+                .iter()
+                .filter(|(n, _)| !matches!(*n, "script" | "stock" | "span"))
+                .map(|(n, _)| n.to_string())
+                .collect();
+            steps.push(format!("{} ✓", rungs[i].0));
+            steps.join(" → ")
+        }
+        None => {
+            let steps: Vec<&str> = rungs
+                .iter()
+                .filter(|(n, _)| !matches!(*n, "script" | "stock" | "span"))
+                .map(|(n, _)| *n)
+                .collect();
+            format!("{} —", steps.join(" → "))
+        }
+    }
 }
 
 #[cfg(test)]

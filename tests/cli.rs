@@ -726,3 +726,24 @@ fn a_place_a_script_computes_is_checked_when_it_runs() {
     assert!(!stdout.contains("Atlantis,"), "{stdout}");
     assert!(stdout.contains(",3,9,"), "{stdout}");
 }
+
+#[test]
+fn explain_shows_the_ladders_walked_and_the_other_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("a.txt");
+    write(
+        &doc,
+        "Kết quả xây dựng Đảng ở Yên Định\nNăm 2021 là năm đầu triển khai nghị quyết đại hội. Đảng bộ huyện Yên Định kết nạp 156 đảng viên mới.\n",
+    );
+    let out = chiso().arg("explain").arg(&doc).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("ladder: clause → sentence → paragraph ✓"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ladder: whole province → clause ✓"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("on the 2025 map: Thanh Hóa"), "{stdout}");
+}
