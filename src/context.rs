@@ -351,67 +351,61 @@ impl DocContext {
         // nearest unit named in the three sentences before it, in its paragraph.
         let lower = text[sentence.clone()].to_lowercase();
         if BACK_REFERENCE.is_match(&lower) {
-            let paragraph = self
-                .paragraphs
-                .iter()
-                .find(|p| p.start <= sentence.start && sentence.start < p.end);
-            if let Some(par) = paragraph {
-                let sentences = doc.sentences();
-                let i = sentences.partition_point(|s| s.start < sentence.start);
-                for s in sentences[..i]
-                    .iter()
-                    .rev()
-                    .take_while(|s| s.start >= par.start)
-                    .take(3)
-                {
-                    let end = s.end..s.end;
-                    if let Some(hit) = self.named_before(
-                        text,
-                        &(s.start..s.end),
-                        &end,
-                        "in the sentences before, which its own points back to",
-                    ) {
-                        return hit;
-                    }
-                }
-            }
-        }
-        // A unit that opens an earlier sentence of the paragraph as its topic ("Tại quận 2,
-        // …", "Ở huyện Lạng Giang, …") governs the sentences after it.
-        if let Some(par) = self
-            .paragraphs
-            .iter()
-            .find(|p| p.start <= sentence.start && sentence.start < p.end)
-        {
-            let sentences = doc.sentences();
-            let i = sentences.partition_point(|s| s.start < sentence.start);
-            for s in sentences[..i]
-                .iter()
-                .rev()
-                .take_while(|s| s.start >= par.start)
-                .take(3)
-            {
-                // At the sentence's start, or capitalised inside it where a heading without
-                // a full stop runs into the sentence ("… dự báo Tại quận 2, …").
-                let Some(open) = TOPIC_OPENING.find(&text[s.clone()]) else {
-                    continue;
-                };
-                let from = s.start + open.start();
-                let Some(comma) = text[from..s.end].find(',').filter(|c| *c <= 60) else {
-                    continue;
-                };
-                let end = from + comma;
+            for s in self.earlier_in_paragraph(doc, &sentence) {
+                let end = s.end..s.end;
                 if let Some(hit) = self.named_before(
                     text,
-                    &(from..end),
-                    &(end..end),
-                    "opening an earlier sentence of its paragraph as its topic",
+                    &s,
+                    &end,
+                    "in the sentences before, which its own points back to",
                 ) {
                     return hit;
                 }
             }
         }
+        // A unit that opens an earlier sentence of the paragraph as its topic ("Tại quận 2,
+        // …", "Ở huyện Lạng Giang, …") governs the sentences after it.
+        for s in self.earlier_in_paragraph(doc, &sentence) {
+            // At the sentence's start, or capitalised inside it where a heading without a full
+            // stop runs into the sentence ("… dự báo Tại quận 2, …").
+            let Some(open) = TOPIC_OPENING.find(&text[s.clone()]) else {
+                continue;
+            };
+            let from = s.start + open.start();
+            let Some(comma) = text[from..s.end].find(',').filter(|c| *c <= 60) else {
+                continue;
+            };
+            let end = from + comma;
+            if let Some(hit) = self.named_before(
+                text,
+                &(from..end),
+                &(end..end),
+                "opening an earlier sentence of its paragraph as its topic",
+            ) {
+                return hit;
+            }
+        }
         (self.locality.clone(), self.source.clone())
+    }
+
+    /// Up to three sentences before `sentence` in its paragraph, nearest first.
+    fn earlier_in_paragraph(&self, doc: &Document, sentence: &Range<usize>) -> Vec<Range<usize>> {
+        let Some(par) = self
+            .paragraphs
+            .iter()
+            .find(|p| p.start <= sentence.start && sentence.start < p.end)
+        else {
+            return Vec::new();
+        };
+        let sentences = doc.sentences();
+        let i = sentences.partition_point(|s| s.start < sentence.start);
+        sentences[..i]
+            .iter()
+            .rev()
+            .take_while(|s| s.start >= par.start)
+            .take(3)
+            .cloned()
+            .collect()
     }
 
     /// The nearest unit named in `range` before `span`: it overrides the subject; units named
@@ -571,13 +565,7 @@ impl DocContext {
         // "Đến nay huyện đã có 4/19 xã …": a state now, not a year said elsewhere.
         let clause_lower = text[clause.clone()].to_lowercase();
         if let Some(w) = NOW_WORDS.iter().find(|w| clause_lower.contains(*w)) {
-            return (
-                None,
-                LocalitySource {
-                    reason: format!("its clause speaks of now («{w}»): no year said"),
-                    bytes: None,
-                },
-            );
+            return no_period(format!("its clause speaks of now («{w}»): no year said"));
         }
         // Earlier in its sentence: back over "; " while the next clause continues a list (it
         // starts in lower case or with a number); a clause that starts with a capital is a new
@@ -626,13 +614,7 @@ impl DocContext {
             }
         }
         if stock {
-            return (
-                None,
-                LocalitySource {
-                    reason: "a state at a date, and its sentence says no year (years said elsewhere do not carry to it)".into(),
-                    bytes: None,
-                },
-            );
+            return no_period("a state at a date, and its sentence says no year (years said elsewhere do not carry to it)");
         }
         let speaks_of_plan = |range: &Range<usize>| {
             let lower = text[range.clone()].to_lowercase();
@@ -644,29 +626,20 @@ impl DocContext {
             .iter()
             .find(|p| p.start <= sentence.start && sentence.start < p.end)
             .cloned();
-        if let Some(par) = &paragraph {
-            let sentences = doc.sentences();
-            let i = sentences.partition_point(|s| s.start < sentence.start);
-            for s in sentences[..i]
-                .iter()
-                .rev()
-                .take_while(|s| s.start >= par.start)
-                .take(3)
-            {
-                if speaks_of_plan(s) {
-                    continue;
-                }
-                // Only a phrase that sets the topic, at the start of its sentence ("Năm 2016,
-                // …", "Đồng thời, trong năm 2016, …"), not one deep inside it.
-                let head = s.start..floor_boundary(text, (s.start + TOPIC_BYTES).min(s.end));
-                if let Some(hit) = found(
-                    head.clone(),
-                    head.end - head.start,
-                    "the opening of an earlier sentence of its paragraph (its own sentence says nothing)",
-                    true,
-                ) {
-                    return hit;
-                }
+        for s in self.earlier_in_paragraph(doc, &sentence) {
+            if speaks_of_plan(&s) {
+                continue;
+            }
+            // Only a phrase that sets the topic, at the start of its sentence ("Năm 2016, …",
+            // "Đồng thời, trong năm 2016, …"), not one deep inside it.
+            let head = s.start..floor_boundary(text, (s.start + TOPIC_BYTES).min(s.end));
+            if let Some(hit) = found(
+                head.clone(),
+                head.end - head.start,
+                "the opening of an earlier sentence of its paragraph (its own sentence says nothing)",
+                true,
+            ) {
+                return hit;
             }
         }
         // The nearest heading above: a short line of its own, no full stop.
@@ -698,13 +671,9 @@ impl DocContext {
         // "từ khi thành lập"): then the figure is the span's, not the document year's.
         let sentence_lower = text[sentence.clone()].to_lowercase();
         if let Some(w) = SPAN_WORDS.iter().find(|w| sentence_lower.contains(*w)) {
-            return (
-                None,
-                LocalitySource {
-                    reason: format!("its sentence speaks of a span it does not date («{w}»)"),
-                    bytes: None,
-                },
-            );
+            return no_period(format!(
+                "its sentence speaks of a span it does not date («{w}»)"
+            ));
         }
         if let Some((y, why)) = &self.dated {
             return (
@@ -718,13 +687,8 @@ impl DocContext {
                 },
             );
         }
-        (
-            None,
-            LocalitySource {
-                reason: "nothing in its clause, sentence, paragraph, heading or headline says when, and the document shows no date"
-                    .into(),
-                bytes: None,
-            },
+        no_period(
+            "nothing in its clause, sentence, paragraph, heading or headline says when, and the document shows no date",
         )
     }
 
@@ -856,6 +820,17 @@ impl DocContext {
 
 /// How far into an earlier sentence a period phrase may start to set the topic (bytes).
 const TOPIC_BYTES: usize = 60;
+
+/// No period, and why.
+fn no_period(reason: impl Into<String>) -> (Option<Period>, LocalitySource) {
+    (
+        None,
+        LocalitySource {
+            reason: reason.into(),
+            bytes: None,
+        },
+    )
+}
 
 /// The char boundary at or before `at`.
 fn floor_boundary(text: &str, mut at: usize) -> usize {

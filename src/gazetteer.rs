@@ -178,29 +178,10 @@ impl Gazetteer {
         file: usize,
         lines: &mut Vec<(usize, usize)>,
     ) -> Result<(), String> {
-        let mut header_seen = false;
-        for (i, line) in text.lines().enumerate() {
-            let n = i + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-            if !header_seen {
-                if cols != HEADER {
-                    return Err(format!(
-                        "line {n}: expected the header line `{}`",
-                        HEADER.join("<TAB>")
-                    ));
-                }
-                header_seen = true;
-                continue;
-            }
+        for (n, cols) in tsv_rows(text, &HEADER)? {
             let (unit, district_kind) = parse_row(&cols).map_err(|e| format!("line {n}: {e}"))?;
             self.push(unit, district_kind);
             lines.push((file, n));
-        }
-        if !header_seen {
-            return Err("line 1: no header line (empty gazetteer)".to_string());
         }
         Ok(())
     }
@@ -515,23 +496,7 @@ impl Reform {
     /// Parses `units-2025.tsv` text; errors name the line.
     pub fn parse(text: &str) -> Result<Reform, String> {
         let mut r = Reform::default();
-        let mut header_seen = false;
-        for (i, line) in text.lines().enumerate() {
-            let n = i + 1;
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-            if !header_seen {
-                if cols != HEADER_2025 {
-                    return Err(format!(
-                        "line {n}: expected the header line `{}`",
-                        HEADER_2025.join("<TAB>")
-                    ));
-                }
-                header_seen = true;
-                continue;
-            }
+        for (n, cols) in tsv_rows(text, &HEADER_2025)? {
             let unit = parse_row_2025(&cols).map_err(|e| format!("line {n}: {e}"))?;
             let idx = r.units.len();
             match unit.level {
@@ -559,9 +524,6 @@ impl Reform {
                 }
             }
             r.units.push(unit);
-        }
-        if !header_seen {
-            return Err("line 1: no header line (empty gazetteer)".to_string());
         }
         Ok(r)
     }
@@ -679,6 +641,35 @@ fn parse_row_2025(cols: &[&str]) -> Result<Unit2025, String> {
         legacy_communes: parse_legacy_list(cols[5])?,
         legacy_communes_part: parse_legacy_list(cols[6])?,
     })
+}
+
+/// The data rows of a gazetteer TSV with their 1-based line numbers: `#` lines and blank lines
+/// skipped, the first other line must be `header`.
+fn tsv_rows<'t>(text: &'t str, header: &[&str]) -> Result<Vec<(usize, Vec<&'t str>)>, String> {
+    let mut rows = Vec::new();
+    let mut header_seen = false;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if !header_seen {
+            if cols != header {
+                return Err(format!(
+                    "line {n}: expected the header line `{}`",
+                    header.join("<TAB>")
+                ));
+            }
+            header_seen = true;
+            continue;
+        }
+        rows.push((n, cols));
+    }
+    if !header_seen {
+        return Err("line 1: no header line (empty gazetteer)".to_string());
+    }
+    Ok(rows)
 }
 
 /// Keeps the candidates of `kind` when there are some, else all of them.
