@@ -403,47 +403,108 @@ fn process_line(
     raw: &Result<String, String>,
     opts: &RunOptions,
 ) -> Outcome {
-    let fallback = format!("{file}:{line}");
-    let parsed = raw.as_ref().map_err(Clone::clone).and_then(|raw| {
-        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw)
-            .map_err(|e| format!("line {line}: not a JSON object: {e}"))
-    });
-    let map = match parsed {
-        Ok(m) => m,
-        Err(e) => return Outcome::failed(fallback, e),
+    let (id, map) = match parse_line(file, line, raw, opts) {
+        Ok(parsed) => parsed,
+        Err((id, why)) => return Outcome::failed(id, why),
     };
-    let scalar = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let id = map.get(&opts.id_field).and_then(scalar).unwrap_or(fallback);
     let raw = raw.as_deref().unwrap_or_default();
     let hash = opts.hash.then(|| resume::hash(raw.as_bytes()));
     if let Some(kept) = kept(opts, &id, hash.as_deref(), raw.len()) {
         return kept;
     }
+    let doc = line_document(&id, line, &map, opts);
+    outcome(rs, opts, id, doc, hash)
+}
+
+/// A JSONL line's id (its id field, else `FILE:LINE`) and its fields.
+fn parse_line(
+    file: &str,
+    line: usize,
+    raw: &Result<String, String>,
+    opts: &RunOptions,
+) -> Result<(String, serde_json::Map<String, serde_json::Value>), (String, String)> {
+    let fallback = format!("{file}:{line}");
+    let map = raw
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|raw| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw)
+                .map_err(|e| format!("line {line}: not a JSON object: {e}"))
+        })
+        .map_err(|e| (fallback.clone(), e))?;
+    let id = map.get(&opts.id_field).and_then(scalar).unwrap_or(fallback);
+    Ok((id, map))
+}
+
+fn scalar(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The document a JSONL line holds: its text field, with its other scalar fields as metadata.
+fn line_document(
+    id: &str,
+    line: usize,
+    map: &serde_json::Map<String, serde_json::Value>,
+    opts: &RunOptions,
+) -> Result<Document, String> {
     let Some(text) = map.get(&opts.text_field).and_then(|v| v.as_str()) else {
-        let why = format!(
+        return Err(format!(
             "line {line}: no string field \"{}\" (choose it with --text-field)",
             opts.text_field
-        );
-        return outcome(rs, opts, id, Err(why), hash);
+        ));
     };
     if text.trim().is_empty() {
-        return outcome(rs, opts, id, Err("empty document (no text)".into()), hash);
+        return Err("empty document (no text)".into());
     }
-    let mut doc = Document::from_string(id.clone(), text.to_string());
+    let mut doc = Document::from_string(id.to_string(), text.to_string());
     doc.meta.insert("format".into(), "jsonl".into());
-    for (k, v) in &map {
+    for (k, v) in map {
         if k != &opts.text_field {
             if let Some(v) = scalar(v) {
                 doc.meta.insert(k.clone(), v);
             }
         }
     }
-    outcome(rs, opts, id, Ok(doc), hash)
+    Ok(doc)
+}
+
+/// Read again the documents of `inputs` that `wanted` names, in input order, as a run reads
+/// them (same ids, same text), for whatever needs their text after the run: the HTML report
+/// shows each figure inside its paragraph. Documents that cannot be read are passed over.
+pub fn reread(
+    inputs: &[Input],
+    opts: &RunOptions,
+    wanted: &dyn Fn(&str) -> bool,
+    each: &mut dyn FnMut(Document),
+) {
+    for work in works(inputs, opts) {
+        let doc = match work {
+            Work::Input(input @ Input::File { .. }) => {
+                let Input::File { path, id } = &input else {
+                    continue;
+                };
+                if !wanted(id) {
+                    continue;
+                }
+                Document::read_bytes(path, &opts.read)
+                    .and_then(|b| Document::from_path_bytes(path, id.clone(), b, &opts.read))
+                    .ok()
+            }
+            Work::Input(_) => None,
+            Work::Line { file, line, raw } => parse_line(&file, line, &raw, opts)
+                .ok()
+                .filter(|(id, _)| wanted(id))
+                .and_then(|(id, map)| line_document(&id, line, &map, opts).ok()),
+        };
+        if let Some(doc) = doc {
+            each(doc);
+        }
+    }
 }
 
 /// Lines of a JSONL file, each capped at `max` bytes (a longer line is an error and is

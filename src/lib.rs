@@ -28,6 +28,7 @@ pub mod phrasebook;
 pub mod plugin;
 pub mod reading;
 pub mod record;
+pub mod report;
 pub mod resume;
 pub mod rule;
 pub mod ruleset;

@@ -304,11 +304,17 @@ impl AtomicFile {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".chiso-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        Ok(AtomicFile::Temp(tmp))
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".chiso-").suffix(".tmp");
+        // Temporary files are private (0600); the output gets what any new file gets (0666
+        // less the umask: 0644 usually), or keeps the mode of the file it replaces.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        Ok(AtomicFile::Temp(builder.tempfile_in(dir)?))
     }
 
     /// Whether this writes a regular file (which can carry metadata beside it).

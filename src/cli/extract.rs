@@ -42,6 +42,10 @@ pub struct ExtractArgs {
     /// run stopped again (Ctrl-C, crash, kill) can resume too. Same bytes as a fresh run.
     #[arg(long, requires = "output")]
     pub resume: bool,
+    /// Also write a self-contained HTML report of the run to FILE: a pivot, charts, every
+    /// figure in its paragraph, failures and settings (as `chiso report`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["stdin_jsonl", "resume"])]
+    pub report: Option<PathBuf>,
     /// Start CSV output with a byte-order mark, so Excel opens Vietnamese text correctly.
     #[arg(long)]
     pub bom: bool,
@@ -178,11 +182,33 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         opts.hash = true;
         opts.reuse = reuse.clone();
     }
+    let mut report = args.report.as_ref().map(|_| {
+        let mut r = chiso::report::Report::new(
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        r.setting("command", std::env::args().collect::<Vec<_>>().join(" "));
+        r
+    });
     let summary = engine::run(
         rs,
         &inputs,
         &opts,
-        &mut |e| out.handle(e, errors_as_records, streaming),
+        &mut |e| {
+            if let Some(report) = report.as_mut() {
+                match &e {
+                    Event::Records { records, .. } => {
+                        records.iter().for_each(|r| report.add_record(r))
+                    }
+                    Event::Failed { doc, why, .. } => report.failed(*doc, *why),
+                    _ => {}
+                }
+            }
+            out.handle(e, errors_as_records, streaming)
+        },
         &progress,
     );
     bar.finish_and_clear();
@@ -197,6 +223,34 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         }
     };
     summary.skipped.extend(skipped);
+    let mut status = None;
+    if let (Some(mut report), Some(path)) = (report, args.report.as_ref()) {
+        if interrupted {
+            eprintln!(
+                "chiso: the report {} was not written (stopped before the end)",
+                path.display()
+            );
+        } else {
+            for (doc, why) in &summary.skipped {
+                report.skipped(doc, why);
+            }
+            report.setting(
+                "summary",
+                format!(
+                    "{} documents read, {} with figures, {} failed, {} skipped; {} records",
+                    summary.read,
+                    summary.with_figures,
+                    summary.failed.len(),
+                    summary.skipped.len(),
+                    summary.records
+                ),
+            );
+            let saved = super::report::save(&mut report, rs, &inputs, &opts, path);
+            if saved != ExitStatus::Success {
+                status = Some(saved);
+            }
+        }
+    }
     if !args.quiet {
         let _ = std::io::stderr().write_all(summary.render().as_bytes());
         for line in &note {
@@ -206,6 +260,9 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         for (id, why) in &summary.failed {
             eprintln!("chiso: {id}: {why}");
         }
+    }
+    if let Some(status) = status {
+        return status;
     }
     if interrupted {
         eprintln!(

@@ -6,6 +6,7 @@ mod explain;
 mod extract;
 mod list;
 mod new_plugin;
+mod report;
 mod test;
 
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Create a new plugin folder that passes `check` and `test` as generated.
     NewPlugin(new_plugin::NewPluginArgs),
+    /// Write one self-contained HTML page to check figures by eye: pivot, charts, evidence.
+    Report(report::ReportArgs),
     /// Score extracted records against a gold file: precision and recall.
     Eval(eval::EvalArgs),
     /// List the indicator catalogue.
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Report(args) => report::run(args),
         Command::Check(args) => check::run(args),
         Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
