@@ -10,6 +10,9 @@
 #   - chiso ran once per partition (the piped RDD is persisted although records, errors and
 #     counts are each computed from it): counted by a wrapper around the binary and by pipe.py's
 #     accumulator, and every corpus line reached chiso exactly once.
+# Then the cluster recipe of examples/spark/README.md (the binary, rules and plugins shipped with
+# --archives and found by relative paths) on a two-executor standalone cluster (local-cluster),
+# with the same records and errors.
 # Installs what it needs and fails loudly when it cannot: a Java runtime (Debian's headless JRE)
 # when `java` is missing, and pyspark (pinned) in a venv cached under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/chiso-ci/spark-venv.
