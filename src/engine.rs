@@ -37,15 +37,21 @@ pub enum Input {
         path: PathBuf,
         id: String,
     },
-    /// Standard input as a JSONL stream (`--stdin-jsonl`).
-    StdinJsonl,
+    /// Standard input as a JSONL stream (`--stdin-jsonl`). `name` stands for the stream in
+    /// the names of its broken and id-less lines (`name:LINE`); when `numbered`, each line
+    /// starts with its own line number and a tab (`--numbered`), and that number names it.
+    StdinJsonl {
+        name: String,
+        numbered: bool,
+    },
 }
 
 impl Input {
     pub fn id(&self) -> &str {
         match self {
             Input::File { id, .. } | Input::Jsonl { id, .. } => id,
-            Input::Stdin | Input::StdinJsonl => "-",
+            Input::StdinJsonl { name, .. } => name,
+            Input::Stdin => "-",
         }
     }
 }
@@ -305,7 +311,7 @@ pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
                 Err(e) => Err(format!("cannot read standard input: {e}")),
             }
         }
-        Input::Jsonl { .. } | Input::StdinJsonl => {
+        Input::Jsonl { .. } | Input::StdinJsonl { .. } => {
             unreachable!("JSONL inputs are expanded into lines")
         }
     };
@@ -507,6 +513,9 @@ pub fn reread(
     }
 }
 
+/// Room kept for a `--numbered` line's number and tab, beyond `--max-doc-size`.
+const NUMBER_ROOM: usize = 24;
+
 /// Lines of a JSONL file, each capped at `max` bytes (a longer line is an error and is
 /// skipped without being held in memory).
 struct Lines {
@@ -515,30 +524,66 @@ struct Lines {
     line: usize,
     file: Arc<str>,
     done: bool,
+    /// Each line starts with its own number and a tab (`12\t{…}`), which names it instead
+    /// of its place in this stream: the line number in the corpus a distributed engine split.
+    numbered: bool,
+}
+
+impl Lines {
+    fn new(reader: Box<dyn BufRead + Send>, max: u64, file: &str, numbered: bool) -> Lines {
+        Lines {
+            reader,
+            max: usize::try_from(max).unwrap_or(usize::MAX),
+            line: 0,
+            file: Arc::from(file),
+            done: false,
+            numbered,
+        }
+    }
+
+    fn error(&self, line: usize, why: String) -> Work {
+        Work::Line {
+            file: self.file.clone(),
+            line,
+            raw: Err(why),
+        }
+    }
+}
+
+/// A `--numbered` line's number and where its content starts: digits, then a tab.
+fn line_number(bytes: &[u8]) -> Option<(usize, usize)> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || bytes.get(digits) != Some(&b'\t') {
+        return None;
+    }
+    let n = std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()?;
+    Some((n, digits + 1))
 }
 
 impl Iterator for Lines {
     type Item = Work;
 
     fn next(&mut self) -> Option<Work> {
+        // What is held of a line: all of it, up to the cap (and a number before it); past the
+        // cap, only its start, where a `--numbered` line's number is.
+        let cap = if self.numbered {
+            self.max.saturating_add(NUMBER_ROOM)
+        } else {
+            self.max
+        };
         loop {
             if self.done {
                 return None;
             }
             self.line += 1;
             let mut buf = Vec::new();
-            let mut too_long = false;
+            let mut len = 0usize;
             loop {
                 let chunk = match self.reader.fill_buf() {
                     Ok(c) => c,
                     Err(e) => {
                         self.done = true;
-                        let raw = Err(format!("cannot read: {e}"));
-                        return Some(Work::Line {
-                            file: self.file.clone(),
-                            line: self.line,
-                            raw,
-                        });
+                        return Some(self.error(self.line, format!("cannot read: {e}")));
                     }
                 };
                 if chunk.is_empty() {
@@ -549,54 +594,60 @@ impl Iterator for Lines {
                     Some(i) => (i + 1, true),
                     None => (chunk.len(), false),
                 };
-                if !too_long {
-                    if buf.len() + take > self.max {
-                        too_long = true;
-                        buf = Vec::new();
-                    } else {
-                        buf.extend_from_slice(&chunk[..take]);
-                    }
+                len = len.saturating_add(take);
+                if len <= cap {
+                    buf.extend_from_slice(&chunk[..take]);
+                } else {
+                    buf.truncate(NUMBER_ROOM);
+                    let keep = NUMBER_ROOM.saturating_sub(buf.len()).min(take);
+                    buf.extend_from_slice(&chunk[..keep]);
                 }
                 self.reader.consume(take);
                 if end {
                     break;
                 }
             }
-            if too_long {
-                let raw = Err(format!(
-                    "line {} is longer than {} bytes (--max-doc-size)",
-                    self.line, self.max
-                ));
-                return Some(Work::Line {
-                    file: self.file.clone(),
-                    line: self.line,
-                    raw,
-                });
+            let (line, start) = if self.numbered {
+                match line_number(&buf) {
+                    Some(found) => found,
+                    None if len <= cap && buf.trim_ascii().is_empty() => {
+                        continue; // blank lines separate nothing
+                    }
+                    None => {
+                        let why = format!(
+                            "line {} of the input has no number (--numbered: its line number, a tab, then the JSON object)",
+                            self.line
+                        );
+                        return Some(self.error(self.line, why));
+                    }
+                }
+            } else {
+                (self.line, 0)
+            };
+            if len - start > self.max {
+                let why = format!(
+                    "line {line} is longer than {} bytes (--max-doc-size)",
+                    self.max
+                );
+                return Some(self.error(line, why));
             }
+            buf.drain(..start);
             let text = match String::from_utf8(buf) {
                 Ok(t) => t,
                 Err(e) => {
-                    let raw = Err(format!(
-                        "line {}: not UTF-8 (byte {} of the line)",
-                        self.line,
+                    let why = format!(
+                        "line {line}: not UTF-8 (byte {} of the line)",
                         e.utf8_error().valid_up_to()
-                    ));
-                    return Some(Work::Line {
-                        file: self.file.clone(),
-                        line: self.line,
-                        raw,
-                    });
+                    );
+                    return Some(self.error(line, why));
                 }
             };
             if text.trim().is_empty() {
-                if self.done {
-                    return None;
-                }
                 continue; // blank lines separate nothing
             }
             return Some(Work::Line {
                 file: self.file.clone(),
-                line: self.line,
+                line,
                 raw: Ok(text),
             });
         }
@@ -609,26 +660,24 @@ fn works<'a>(inputs: &'a [Input], opts: &'a RunOptions) -> impl Iterator<Item = 
         .flat_map(move |input| -> Box<dyn Iterator<Item = Work> + Send> {
             match input {
                 Input::Jsonl { path, id } => match std::fs::File::open(path) {
-                    Ok(f) => Box::new(Lines {
-                        reader: Box::new(BufReader::with_capacity(1 << 20, f)),
-                        max: opts.read.max_bytes as usize,
-                        line: 0,
-                        file: Arc::from(id.as_str()),
-                        done: false,
-                    }),
+                    Ok(f) => Box::new(Lines::new(
+                        Box::new(BufReader::with_capacity(1 << 20, f)),
+                        opts.read.max_bytes,
+                        id,
+                        false,
+                    )),
                     Err(e) => Box::new(std::iter::once(Work::Line {
                         file: Arc::from(id.as_str()),
                         line: 0,
                         raw: Err(format!("cannot read: {e}")),
                     })),
                 },
-                Input::StdinJsonl => Box::new(Lines {
-                    reader: Box::new(BufReader::new(std::io::stdin())),
-                    max: opts.read.max_bytes as usize,
-                    line: 0,
-                    file: Arc::from("-"),
-                    done: false,
-                }),
+                Input::StdinJsonl { name, numbered } => Box::new(Lines::new(
+                    Box::new(BufReader::new(std::io::stdin())),
+                    opts.read.max_bytes,
+                    name,
+                    *numbered,
+                )),
                 other => Box::new(std::iter::once(Work::Input(other.clone()))),
             }
         })
@@ -655,7 +704,7 @@ pub fn run(
     let mut done = 0;
     let mut work = works(inputs, opts);
     let size = opts.chunk.max(1);
-    let streaming = inputs.contains(&Input::StdinJsonl);
+    let streaming = inputs.iter().any(|i| matches!(i, Input::StdinJsonl { .. }));
     let mut next: Vec<Work> = work.by_ref().take(size).collect();
     loop {
         if opts

@@ -27,6 +27,15 @@ pub struct ExtractArgs {
     /// failures are error records and the exit code stays 0.
     #[arg(long, conflicts_with_all = ["paths", "format", "output"])]
     pub stdin_jsonl: bool,
+    /// With --stdin-jsonl: each line starts with its line number in the corpus and a tab
+    /// (`12<TAB>{"id": …}`), and that number names the line in errors and id-less documents,
+    /// however the engine split the corpus (examples/spark/pipe.py numbers them).
+    #[arg(long)]
+    pub numbered: bool,
+    /// With --stdin-jsonl: the name of the stream in errors and id-less documents (`NAME:LINE`;
+    /// default `-`). The corpus's file name names them as `chiso extract corpus.jsonl` does.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
     /// Write documents that fail as records `{"doc": …, "error": …}` (JSONL), and exit 0.
     #[arg(long)]
     pub errors_as_records: bool,
@@ -90,11 +99,20 @@ fn parse_encoding(name: &str) -> Result<Encoding, String> {
 }
 
 pub fn run(args: ExtractArgs) -> ExitStatus {
+    // Checked here: clap's `requires` takes a flag's default (false) for its presence.
+    if !args.stdin_jsonl && (args.numbered || args.stdin_name.is_some()) {
+        eprintln!("chiso: --numbered and --stdin-name apply to --stdin-jsonl only");
+        return ExitStatus::Error;
+    }
     // The corpus is listed while the rules compile.
     let (rs, (inputs, skipped)) = std::thread::scope(|scope| {
         let listing = scope.spawn(|| {
             if args.stdin_jsonl {
-                (vec![Input::StdinJsonl], Vec::new())
+                let input = Input::StdinJsonl {
+                    name: args.stdin_name.clone().unwrap_or_else(|| "-".into()),
+                    numbered: args.numbered,
+                };
+                (vec![input], Vec::new())
             } else {
                 engine::collect_inputs(&args.paths)
             }
