@@ -1,12 +1,17 @@
 //! Records out: JSON Lines (the default), CSV (optionally with a BOM so Excel reads
-//! Vietnamese), or an aligned table for the terminal. `-o FILE` is written atomically.
+//! Vietnamese), an aligned table for the terminal, or an Excel workbook. `-o FILE` is
+//! written atomically.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::catalog::Catalog;
 use crate::record::{format_number, Record};
+use crate::xlsx::{self, Cell, Sheet, Style, Width};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,8 +19,11 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
-    /// A table for reading in a terminal.
+    /// A table for reading in a terminal, fitted to its width.
     Table,
+    /// An Excel workbook (needs -o FILE, or stdout redirected): Records, Pivot, Errors and
+    /// Run sheets.
+    Xlsx,
 }
 
 pub const CSV_HEADER: [&str; 23] = [
@@ -50,8 +58,22 @@ pub struct RecordWriter<W: Write> {
     out: W,
     started: bool,
     bom: bool,
-    table: Vec<[String; 9]>,
+    table: Vec<[String; TABLE_COLUMNS]>,
+    table_width: usize,
     buf: Vec<u8>,
+    /// A workbook is laid out at the end: the records, the failed documents, and the rest.
+    records: Vec<Record>,
+    failed: Vec<(String, String)>,
+    workbook: WorkbookInfo,
+}
+
+/// What an Excel workbook says besides the records.
+#[derive(Debug, Clone, Default)]
+pub struct WorkbookInfo {
+    /// Labels for the indicators, and their order in the pivot.
+    pub catalog: Option<Arc<Catalog>>,
+    /// Lines for the Run sheet (setting, value), after chiso's version.
+    pub run: Vec<(String, String)>,
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -62,8 +84,28 @@ impl<W: Write> RecordWriter<W> {
             started: false,
             bom,
             table: Vec::new(),
+            table_width: DEFAULT_TABLE_WIDTH,
             buf: Vec::new(),
+            records: Vec::new(),
+            failed: Vec::new(),
+            workbook: WorkbookInfo::default(),
         }
+    }
+
+    /// The width a table is fitted to, in terminal columns.
+    pub fn with_table_width(mut self, width: usize) -> Self {
+        self.table_width = width;
+        self
+    }
+
+    /// Labels and run notes for an Excel workbook.
+    pub fn with_workbook(mut self, info: WorkbookInfo) -> Self {
+        self.workbook = info;
+        self
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     pub fn write(&mut self, records: &[Record]) -> io::Result<()> {
@@ -73,6 +115,7 @@ impl<W: Write> RecordWriter<W> {
         }
         match self.format {
             Format::Table => self.table.extend(records.iter().map(table_row)),
+            Format::Xlsx => self.records.extend_from_slice(records),
             format => {
                 self.buf.clear();
                 encode(format, records, &mut self.buf)?;
@@ -83,11 +126,16 @@ impl<W: Write> RecordWriter<W> {
     }
 
     /// A document that failed, as a record of its own (`{"doc": …, "error": …}`): for
-    /// streaming, where the caller's engine expects one output per input. JSONL only.
+    /// streaming, where the caller's engine expects one output per input. JSONL, or a row of
+    /// a workbook's Errors sheet.
     pub fn write_error(&mut self, doc: &str, error: &str) -> io::Result<()> {
         if !self.started {
             self.started = true;
             self.start()?;
+        }
+        if self.format == Format::Xlsx {
+            self.failed.push((doc.to_string(), error.to_string()));
+            return Ok(());
         }
         self.buf.clear();
         encode_error(doc, error, &mut self.buf)?;
@@ -102,14 +150,20 @@ impl<W: Write> RecordWriter<W> {
         self.out.write_all(&prelude(self.format, self.bom))
     }
 
-    /// Flush what is buffered (the table is laid out here) and return the inner writer.
+    /// Flush what is buffered (the table or the workbook is laid out here) and return the
+    /// inner writer.
     pub fn finish(mut self) -> io::Result<W> {
         if !self.started {
             self.started = true;
             self.start()?;
         }
-        if self.format == Format::Table {
-            write_table(&mut self.out, &self.table)?;
+        match self.format {
+            Format::Table => write_table(&mut self.out, &self.table, self.table_width)?,
+            Format::Xlsx => {
+                let bytes = workbook(&self.records, &self.failed, &self.workbook)?;
+                self.out.write_all(&bytes)?;
+            }
+            _ => {}
         }
         self.out.flush()?;
         Ok(self.out)
@@ -147,9 +201,9 @@ pub fn encode(format: Format, records: &[Record], out: &mut Vec<u8>) -> io::Resu
             }
             w.flush()?;
         }
-        Format::Table => {
+        Format::Table | Format::Xlsx => {
             return Err(io::Error::other(
-                "a table is laid out at the end, not encoded per document",
+                "a table or a workbook is laid out at the end, not encoded per document",
             ))
         }
     }
@@ -198,10 +252,242 @@ fn csv_row(r: &Record) -> Vec<String> {
     ]
 }
 
-const TABLE_HEADER: [&str; 9] = [
+/// The Excel workbook: Records (the CSV's columns, typed, with each indicator's label),
+/// Pivot (indicator × province × district × period), Errors (documents that failed) and Run
+/// (chiso's version and the settings; no date, so runs give the same bytes).
+fn workbook(
+    records: &[Record],
+    failed: &[(String, String)],
+    info: &WorkbookInfo,
+) -> io::Result<Vec<u8>> {
+    let label = |id: &str| -> Option<String> {
+        let ind = info.catalog.as_ref()?.get(id)?;
+        Some(ind.label.clone())
+    };
+    let sheets = [
+        records_sheet(records, &label),
+        pivot_sheet(records, info.catalog.as_deref(), &label),
+        errors_sheet(failed),
+        run_sheet(records, failed, info),
+    ];
+    xlsx::workbook(
+        &sheets,
+        &xlsx::Properties {
+            title: "chiso records".to_string(),
+            creator: format!("chiso {}", env!("CARGO_PKG_VERSION")),
+        },
+    )
+}
+
+/// The Records sheet's columns: the CSV's, with the indicator's label after its id.
+pub fn xlsx_header() -> Vec<&'static str> {
+    let mut h = CSV_HEADER.to_vec();
+    h.insert(2, "label");
+    h
+}
+
+fn records_sheet(records: &[Record], label: &dyn Fn(&str) -> Option<String>) -> Sheet {
+    let header = xlsx_header();
+    let mut sheet = Sheet::new("Records", &header);
+    sheet.widths = header
+        .iter()
+        .map(|h| match *h {
+            "quote" => Width { min: 30, max: 60 },
+            "label" | "rule" | "locality_source" | "period_source" => Width { min: 6, max: 45 },
+            "doc" => Width { min: 6, max: 32 },
+            _ => Width::default(),
+        })
+        .collect();
+    sheet.freeze_columns = 0;
+    let text = |s: &str| Cell::text(s);
+    let digits = |v: Option<i32>| v.map_or(Cell::Empty, Cell::digits);
+    for r in records {
+        let c = r.counterpart.as_ref();
+        sheet.rows.push(vec![
+            text(&r.doc),
+            text(&r.indicator),
+            Cell::opt_text(label(&r.indicator).as_deref()),
+            Cell::number(r.value),
+            r.total.map_or(Cell::Empty, Cell::number),
+            text(&r.unit),
+            text(r.qualifier.as_str()),
+            digits(r.period.and_then(|p| p.from)),
+            digits(r.period.and_then(|p| p.to)),
+            Cell::opt_text(r.locality.province.as_deref()),
+            Cell::opt_text(r.locality.district.as_deref()),
+            Cell::opt_text(r.locality.commune.as_deref()),
+            Cell::digits(r.span[0] as f64),
+            Cell::digits(r.span[1] as f64),
+            Cell::Text(r.quote.clone(), Style::Wrap),
+            text(&r.plugin),
+            text(&r.rule),
+            Cell::Number(r.confidence, Style::Fixed2),
+            Cell::opt_text(Some(&r.locality_source.reason)),
+            Cell::opt_text(Some(&r.period_source.reason)),
+            Cell::opt_text(c.map(|c| c.map)),
+            Cell::opt_text(c.map(|c| c.provinces.join("; ")).as_deref()),
+            Cell::opt_text(c.and_then(|c| c.district.as_deref())),
+            Cell::opt_text(c.and_then(|c| c.commune.as_deref())),
+        ]);
+    }
+    sheet
+}
+
+/// A record's period as a pivot column: its sort key and its heading.
+fn period_column(r: &Record) -> ((u8, i32, i32), String) {
+    match r.period {
+        None => ((2, 0, 0), "no period".to_string()),
+        Some(p) => {
+            let from = p.from.unwrap_or(i32::MIN);
+            // "until now" with no date: after every dated period.
+            let to = p.to.unwrap_or(i32::MAX);
+            let heading = match (p.from, p.to) {
+                (Some(f), Some(t)) if f == t => f.to_string(),
+                (f, t) => format!(
+                    "{}–{}",
+                    f.map_or("?".to_string(), |f| f.to_string()),
+                    t.map_or("nay".to_string(), |t| t.to_string())
+                ),
+            };
+            ((u8::from(p.to.is_none()), to, from), heading)
+        }
+    }
+}
+
+/// One row per indicator (label, then id), province and district (a commune's figures count for its district);
+/// one column per period, first a block of values, then a block of counts. A value cell holds
+/// the figure chiso is most sure of (highest confidence; on a tie the first in Records): figures
+/// of one indicator for one place and period are often the same figure reported twice, or parts
+/// of a whole, so they are not summed. The count says how many figures there were.
+fn pivot_sheet(
+    records: &[Record],
+    catalog: Option<&Catalog>,
+    label: &dyn Fn(&str) -> Option<String>,
+) -> Sheet {
+    let order: BTreeMap<&str, usize> = catalog
+        .map(|c| c.ids().enumerate().map(|(i, id)| (id, i)).collect())
+        .unwrap_or_default();
+    // Unknown places sort after the named ones.
+    type RowKey<'a> = (usize, &'a str, (bool, &'a str), (bool, &'a str));
+    type PeriodKey = (u8, i32, i32);
+    // For each period: how many figures, and the one chiso is most sure of.
+    type Cells<'a> = BTreeMap<PeriodKey, (usize, &'a Record)>;
+    fn place(s: &Option<String>) -> (bool, &str) {
+        (s.is_none(), s.as_deref().unwrap_or(""))
+    }
+    let mut periods: BTreeMap<PeriodKey, String> = BTreeMap::new();
+    let mut cells: BTreeMap<RowKey, Cells> = BTreeMap::new();
+    for r in records {
+        let (pkey, heading) = period_column(r);
+        periods.entry(pkey).or_insert(heading);
+        let key = (
+            order
+                .get(r.indicator.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+            r.indicator.as_str(),
+            place(&r.locality.province),
+            place(&r.locality.district),
+        );
+        let cell = cells.entry(key).or_default().entry(pkey).or_insert((0, r));
+        cell.0 += 1;
+        if r.confidence > cell.1.confidence {
+            cell.1 = r;
+        }
+    }
+    // The label and the place stay in view while the periods scroll.
+    let mut header = vec!["label", "province", "district", "indicator", "unit"];
+    let fixed = 3;
+    let headings: Vec<String> = periods
+        .values()
+        .cloned()
+        .chain(periods.values().map(|h| format!("figures {h}")))
+        .collect();
+    header.extend(headings.iter().map(String::as_str));
+    let mut sheet = Sheet::new("Pivot", &header);
+    sheet.freeze_columns = fixed;
+    sheet.widths = vec![Width { min: 6, max: 40 }];
+    for ((_, id, province, district), by_period) in &cells {
+        let first = by_period.values().next().map(|c| c.1);
+        let mut row = vec![
+            Cell::opt_text(label(id).as_deref()),
+            Cell::opt_text(Some(province.1)),
+            Cell::opt_text(Some(district.1)),
+            Cell::text(*id),
+            Cell::opt_text(first.map(|r| r.unit.as_str())),
+        ];
+        row.extend(periods.keys().map(|p| {
+            by_period
+                .get(p)
+                .map_or(Cell::Empty, |(_, r)| Cell::number(r.value))
+        }));
+        row.extend(periods.keys().map(|p| {
+            by_period
+                .get(p)
+                .map_or(Cell::Empty, |(n, _)| Cell::number(*n as f64))
+        }));
+        sheet.rows.push(row);
+    }
+    sheet
+}
+
+fn errors_sheet(failed: &[(String, String)]) -> Sheet {
+    let mut sheet = Sheet::new("Errors", &["doc", "error"]);
+    sheet.widths = vec![Width { min: 6, max: 40 }, Width { min: 20, max: 80 }];
+    for (doc, why) in failed {
+        sheet.rows.push(vec![
+            Cell::text(doc.as_str()),
+            Cell::Text(why.clone(), Style::Wrap),
+        ]);
+    }
+    sheet
+}
+
+fn run_sheet(records: &[Record], failed: &[(String, String)], info: &WorkbookInfo) -> Sheet {
+    let mut sheet = Sheet::new("Run", &["item", "value"]);
+    sheet.autofilter = false;
+    sheet.widths = vec![Width { min: 6, max: 30 }, Width { min: 20, max: 90 }];
+    let docs: BTreeSet<&str> = records.iter().map(|r| r.doc.as_str()).collect();
+    let mut lines: Vec<(String, Cell)> =
+        vec![("chiso".to_string(), Cell::text(env!("CARGO_PKG_VERSION")))];
+    lines.extend(
+        info.run
+            .iter()
+            .map(|(k, v)| (k.clone(), Cell::Text(v.clone(), Style::Wrap))),
+    );
+    lines.extend([
+        ("records".to_string(), Cell::number(records.len() as f64)),
+        (
+            "documents with figures".to_string(),
+            Cell::number(docs.len() as f64),
+        ),
+        (
+            "documents failed".to_string(),
+            Cell::number(failed.len() as f64),
+        ),
+    ]);
+    let notes = [
+        ("sheet Records", "one row per figure: the columns of the CSV output, with the indicator's Vietnamese label beside its id; value, total, years, offsets and confidence are numbers"),
+        ("sheet Pivot", "one row per indicator, province and district (a commune's figures count for its district); for each period, the value chiso is most sure of (highest confidence; on a tie the first in Records), then the number of figures found. Figures are not summed: several figures for one place and period are often the same figure reported twice"),
+        ("sheet Errors", "documents that could not be read or extracted, and why"),
+    ];
+    lines.extend(
+        notes
+            .iter()
+            .map(|(k, v)| (k.to_string(), Cell::Text(v.to_string(), Style::Wrap))),
+    );
+    for (k, v) in lines {
+        sheet.rows.push(vec![Cell::text(k), v]);
+    }
+    sheet
+}
+
+const TABLE_COLUMNS: usize = 10;
+const TABLE_HEADER: [&str; TABLE_COLUMNS] = [
     "doc",
     "indicator",
     "value",
+    "unit",
     "qualifier",
     "conf",
     "period",
@@ -209,9 +495,19 @@ const TABLE_HEADER: [&str; 9] = [
     "quote",
     "rule",
 ];
-const QUOTE_WIDTH: usize = 60;
 
-fn table_row(r: &Record) -> [String; 9] {
+/// The width a table is fitted to when the terminal's is unknown (output to a file or pipe).
+pub const DEFAULT_TABLE_WIDTH: usize = 100;
+
+/// Columns that give way when a table is wider than the terminal, with their weight and the
+/// narrowest they get: they share the room the others leave, the quote twice as much.
+const TABLE_FLEX: [(usize, usize, usize); 4] = [(8, 2, 12), (1, 1, 10), (7, 1, 8), (0, 1, 8)];
+const RULE: usize = 9;
+const RULE_MIN: usize = 12;
+/// Below this the quote no longer reads: the rule column is left out to make room.
+const QUOTE_READABLE: usize = 24;
+
+fn table_row(r: &Record) -> [String; TABLE_COLUMNS] {
     let mut value = format_number(r.value);
     if let Some(t) = r.total {
         value = format!("{value}/{}", format_number(t));
@@ -235,54 +531,142 @@ fn table_row(r: &Record) -> [String; 9] {
     .cloned()
     .collect::<Vec<_>>()
     .join(", ");
-    let mut quote = String::new();
-    for c in r.quote.chars() {
-        if quote.width() + 1 >= QUOTE_WIDTH {
-            quote.push('…');
-            break;
-        }
-        quote.push(if c == '\n' { ' ' } else { c });
-    }
+    let one_line = |s: &str| s.replace(['\n', '\r', '\t'], " ");
     [
-        r.doc.clone(),
+        one_line(&r.doc),
         r.indicator.clone(),
         value,
+        r.unit.clone(),
         r.qualifier.as_str().to_string(),
         format!("{:.2}", r.confidence),
         period,
         locality,
-        quote,
+        one_line(&r.quote),
         r.rule.clone(),
     ]
 }
 
-fn write_table<W: Write>(out: &mut W, rows: &[[String; 9]]) -> io::Result<()> {
-    let mut widths: Vec<usize> = TABLE_HEADER.iter().map(|h| h.width()).collect();
+/// Column widths for a table that fits in `width` terminal columns where it can, `None` for a
+/// column left out. The rule gives way first (down to [`RULE_MIN`]); then the doc, indicator,
+/// locality and quote columns share what room is left (see [`TABLE_FLEX`]); when that leaves
+/// the quote too narrow to read, the rule column is left out. Value, unit, qualifier,
+/// confidence and period are never cut.
+fn table_widths(rows: &[[String; TABLE_COLUMNS]], width: usize) -> [Option<usize>; TABLE_COLUMNS] {
+    let mut natural = TABLE_HEADER.map(|h| h.width());
     for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+        for (w, cell) in natural.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
         }
     }
+    let total = |w: &[Option<usize>]| {
+        let shown = w.iter().flatten().count();
+        w.iter().flatten().sum::<usize>() + 2 * shown.saturating_sub(1)
+    };
+    let fitted = natural.map(Some);
+    if total(&fitted) <= width {
+        return fitted;
+    }
+    let mut last = fitted;
+    for rule in [Some(natural[RULE].min(RULE_MIN)), None] {
+        let mut w = natural.map(Some);
+        w[RULE] = rule;
+        for (column, _, _) in TABLE_FLEX {
+            w[column] = Some(0);
+        }
+        let room = width.saturating_sub(total(&w));
+        let flex = share(&natural, room);
+        for ((column, _, _), f) in TABLE_FLEX.iter().zip(flex) {
+            w[*column] = Some(f);
+        }
+        last = w;
+        if w[TABLE_FLEX[0].0] >= Some(QUOTE_READABLE.min(natural[TABLE_FLEX[0].0])) {
+            break;
+        }
+    }
+    last
+}
+
+/// `room` shared among the [`TABLE_FLEX`] columns: each gets its weight times a common
+/// share, no more than it needs and no less than its minimum; what is left over goes to the
+/// first (the quote) onwards.
+fn share(natural: &[usize; TABLE_COLUMNS], room: usize) -> [usize; 4] {
+    let at = |level: usize| {
+        TABLE_FLEX.map(|(column, weight, min)| natural[column].min((weight * level).max(min)))
+    };
+    let top = natural.iter().copied().max().unwrap_or(0);
+    let mut level = top;
+    while level > 0 && at(level).iter().sum::<usize>() > room {
+        level -= 1;
+    }
+    let mut widths = at(level);
+    let mut left = room.saturating_sub(widths.iter().sum());
+    for (w, (column, _, _)) in widths.iter_mut().zip(TABLE_FLEX) {
+        let more = left.min(natural[column] - *w);
+        *w += more;
+        left -= more;
+    }
+    widths
+}
+
+/// `s` cut to `width` terminal columns, with an ellipsis where it was cut.
+fn truncate(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if s.width() <= width {
+        return s.into();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out.into()
+}
+
+fn write_table<W: Write>(
+    out: &mut W,
+    rows: &[[String; TABLE_COLUMNS]],
+    width: usize,
+) -> io::Result<()> {
+    let widths = table_widths(rows, width);
     let line = |out: &mut W, cells: &[&str]| -> io::Result<()> {
         let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+        let shown: Vec<(&str, usize)> = cells
+            .iter()
+            .zip(&widths)
+            .filter_map(|(c, w)| Some((*c, (*w)?)))
+            .collect();
+        for (i, (cell, w)) in shown.iter().enumerate() {
             if i > 0 {
                 s.push_str("  ");
             }
-            s.push_str(cell);
-            if i + 1 < cells.len() {
-                s.push_str(&" ".repeat(w - cell.width()));
+            let cell = truncate(cell, *w);
+            s.push_str(&cell);
+            if i + 1 < shown.len() {
+                s.push_str(&" ".repeat(w.saturating_sub(cell.width())));
             }
         }
         writeln!(out, "{}", s.trim_end())
     };
     line(out, &TABLE_HEADER)?;
-    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(w.unwrap_or(0))).collect();
     line(out, &rule.iter().map(String::as_str).collect::<Vec<_>>())?;
     for row in rows {
         line(out, &row.iter().map(String::as_str).collect::<Vec<_>>())?;
     }
-    writeln!(out, "({} records)", rows.len())
+    if widths[RULE].is_none() {
+        writeln!(
+            out,
+            "({} records; the rule column left out to fit {width} columns)",
+            rows.len()
+        )
+    } else {
+        writeln!(out, "({} records)", rows.len())
+    }
 }
 
 /// A file written in full or not at all: records go to a temporary file beside the target,
@@ -343,5 +727,79 @@ impl AtomicFile {
             tmp.persist(path).map_err(|e| e.error)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> [String; TABLE_COLUMNS] {
+        [
+            "003_2bb0146b02c3cca8.txt",
+            "enterprise_party_orgs_founded",
+            "12",
+            "organization",
+            "exact",
+            "0.77",
+            "2020–2022",
+            "Lê Chân, Hải Phòng",
+            "thành lập được 12 tổ chức Đảng trong doanh nghiệp ngoài nhà nước",
+            "reading.enterprise_party_orgs_founded.founded",
+        ]
+        .map(String::from)
+    }
+
+    fn rendered(width: usize) -> String {
+        let mut out = Vec::new();
+        write_table(&mut out, &[row(), row()], width).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_wide_terminal_shows_everything() {
+        let t = rendered(300);
+        assert!(t.contains("reading.enterprise_party_orgs_founded.founded"));
+        assert!(t.contains("doanh nghiệp ngoài nhà nước"));
+        assert!(!t.contains('…'));
+    }
+
+    #[test]
+    fn tables_fit_the_width_in_terminal_columns() {
+        for width in [100, 120, 160, 200] {
+            let t = rendered(width);
+            for line in t.lines() {
+                assert!(
+                    line.width() <= width,
+                    "{width}: {line:?} is {}",
+                    line.width()
+                );
+            }
+            // Never cut: value, unit, qualifier, confidence, period.
+            for kept in ["organization", "exact", "0.77", "2020–2022"] {
+                assert!(t.contains(kept), "{width}: {kept} cut in\n{t}");
+            }
+        }
+        // Narrow: the rule gives way to the quote, and the footer says so.
+        let t = rendered(100);
+        assert!(!t.contains("reading."), "{t}");
+        assert!(t.contains("the rule column left out to fit 100 columns"));
+        let t = rendered(160);
+        assert!(t.contains("reading.ent"), "{t}");
+    }
+
+    #[test]
+    fn cut_with_an_ellipsis_by_display_width() {
+        assert_eq!(truncate("Lê Chân, Hải Phòng", 8), "Lê Chân…");
+        assert_eq!(truncate("Lê Chân", 7), "Lê Chân");
+        // Wide characters take two columns.
+        assert_eq!(truncate("中文字符", 5), "中文…");
+    }
+
+    #[test]
+    fn the_records_sheet_has_the_csv_columns_and_the_label() {
+        let h = xlsx_header();
+        assert_eq!(h.len(), CSV_HEADER.len() + 1);
+        assert_eq!(&h[..3], ["doc", "indicator", "label"]);
     }
 }

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use chiso::document::{ReadOptions, MAX_DOCUMENT_BYTES};
 use chiso::encoding::Encoding;
 use chiso::engine::{self, Event, Input, RunOptions};
-use chiso::output::{self, AtomicFile, Format, RecordWriter};
+use chiso::output::{self, AtomicFile, Format, RecordWriter, WorkbookInfo};
 use chiso::resume::{self, Header, Journal, Previous, Reuse};
 use chiso::ruleset::Ruleset;
 
@@ -36,10 +36,12 @@ pub struct ExtractArgs {
     /// default `-`). The corpus's file name names them as `chiso extract corpus.jsonl` does.
     #[arg(long, value_name = "NAME")]
     pub stdin_name: Option<String>,
-    /// Write documents that fail as records `{"doc": …, "error": …}` (JSONL), and exit 0.
+    /// Write documents that fail as records `{"doc": …, "error": …}` (JSONL; xlsx lists them
+    /// in its Errors sheet either way), and exit 0.
     #[arg(long)]
     pub errors_as_records: bool,
-    /// Output format.
+    /// Output format: jsonl, csv, table (fitted to the terminal's width, or $COLUMNS), or
+    /// xlsx (an Excel workbook: needs -o FILE or stdout redirected; no --resume).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
     /// Write to FILE (atomically: a crash never leaves half a file) instead of stdout, with
@@ -129,8 +131,8 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     // Nothing to free at exit: the operating system takes the ruleset back at once.
     let rs = &*Box::leak(Box::new(rs));
     let errors_as_records = args.errors_as_records || args.stdin_jsonl;
-    if errors_as_records && args.format != Format::Jsonl {
-        eprintln!("chiso: --errors-as-records needs --format jsonl");
+    if errors_as_records && !matches!(args.format, Format::Jsonl | Format::Xlsx) {
+        eprintln!("chiso: --errors-as-records needs --format jsonl or xlsx");
         return ExitStatus::Error;
     }
     if args.bom && args.format != Format::Csv {
@@ -322,15 +324,33 @@ impl Output {
                 std::io::stdout().lock(),
             ))
         };
+        let writer = |w: Box<dyn Write>| {
+            RecordWriter::new(args.format, w, args.bom)
+                .with_table_width(table_width(args.output.is_some()))
+                .with_workbook(workbook_info(args, rs))
+        };
         let Some(path) = &args.output else {
+            if args.format == Format::Xlsx && std::io::stdout().is_terminal() {
+                return Err(
+                    "xlsx is a binary format, not for the terminal: write it with -o FILE.xlsx (or redirect stdout to a file)"
+                        .to_string(),
+                );
+            }
             return Ok(Output::Stream {
-                writer: RecordWriter::new(args.format, stdout(), args.bom),
+                writer: writer(stdout()),
                 file: None,
             });
         };
         let cannot = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        // A workbook is laid out whole at the end: nothing to resume from.
+        if args.resume && args.format == Format::Xlsx {
+            return Err(format!(
+                "--resume needs an output written as jsonl or csv, not xlsx: write {} afresh without --resume",
+                path.display()
+            ));
+        }
         let file = AtomicFile::create(path).map_err(cannot)?;
-        if args.format == Format::Table || !file.is_regular() {
+        if matches!(args.format, Format::Table | Format::Xlsx) || !file.is_regular() {
             if args.resume {
                 return Err(format!(
                     "--resume needs a regular file written as jsonl or csv, not {}",
@@ -344,7 +364,7 @@ impl Output {
             let handle = file.handle().map_err(cannot)?;
             let w: Box<dyn Write> = Box::new(std::io::BufWriter::new(handle));
             return Ok(Output::Stream {
-                writer: RecordWriter::new(args.format, w, args.bom),
+                writer: writer(w),
                 file: Some((file, path.clone())),
             });
         }
@@ -407,7 +427,12 @@ impl Output {
         match self {
             Output::Stream { writer, .. } => match event {
                 Event::Records { records, .. } if !records.is_empty() => writer.write(records),
-                Event::Failed { doc, why, .. } if errors_as_records => writer.write_error(doc, why),
+                // A workbook keeps them in its Errors sheet whatever the flag.
+                Event::Failed { doc, why, .. }
+                    if errors_as_records || writer.format() == Format::Xlsx =>
+                {
+                    writer.write_error(doc, why)
+                }
                 Event::ChunkDone if streaming => writer.flush(),
                 _ => Ok(()),
             },
@@ -501,6 +526,58 @@ impl Output {
             }
         }
         Ok(note)
+    }
+}
+
+/// The width a table is fitted to: $COLUMNS, else the terminal's (when stdout is one and no
+/// -o FILE is given), else 100.
+fn table_width(to_file: bool) -> usize {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0)
+    {
+        return w;
+    }
+    if !to_file {
+        if let Some((terminal_size::Width(w), _)) =
+            terminal_size::terminal_size_of(std::io::stdout())
+        {
+            return usize::from(w);
+        }
+    }
+    output::DEFAULT_TABLE_WIDTH
+}
+
+/// What a workbook's Run sheet says about this run (no date: the same run, the same bytes),
+/// and the catalogue for the indicators' labels.
+fn workbook_info(args: &ExtractArgs, rs: &Ruleset) -> WorkbookInfo {
+    if args.format != Format::Xlsx {
+        return WorkbookInfo::default();
+    }
+    let mut run = vec![
+        (
+            "inputs".to_string(),
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        ("rules hash".to_string(), resume::rules_hash(rs)),
+    ];
+    if let Some(e) = args.encoding {
+        run.push(("encoding".to_string(), e.name().to_string()));
+    }
+    if args.min_confidence > 0.0 {
+        run.push((
+            "min confidence".to_string(),
+            args.min_confidence.to_string(),
+        ));
+    }
+    WorkbookInfo {
+        catalog: Some(rs.catalog.clone()),
+        run,
     }
 }
 
