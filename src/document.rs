@@ -131,7 +131,10 @@ impl Document {
     pub fn read_bytes(path: &Path, opts: &ReadOptions) -> Result<Vec<u8>, ReadError> {
         use std::io::Read;
         let io = |e: std::io::Error| ReadError::Io(e.to_string());
-        let file = std::fs::File::open(path).map_err(io)?;
+        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ReadError::Io("no such file or folder".into()),
+            _ => io(e),
+        })?;
         let len = file.metadata().map_err(io)?.len();
         if len > opts.max_bytes {
             return Err(ReadError::TooLarge {

@@ -3,6 +3,7 @@
 //! the same bytes whatever the thread count, and memory stays bounded whatever the corpus
 //! size: JSONL corpora are streamed line by line.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -192,7 +193,11 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) 
             );
             inputs.push(input(arg, id));
         } else {
-            skipped.push((arg.display().to_string(), "no such file or folder".into()));
+            // Named but not there: that document fails (exit 1), it is not passed over.
+            inputs.push(Input::File {
+                path: arg.to_path_buf(),
+                id: arg.display().to_string(),
+            });
         }
     }
     (inputs, skipped)
@@ -256,6 +261,8 @@ pub enum Event<'a> {
         doc: &'a str,
         hash: Option<&'a str>,
         records: &'a [Record],
+        /// What the document says of itself: `title`, `date`, `outlet`, `url` when known.
+        meta: &'a BTreeMap<String, String>,
     },
     /// A document whose records the previous output holds, as entry `entry` of its metadata.
     Kept { doc: &'a str, entry: usize },
@@ -292,6 +299,8 @@ pub struct Outcome {
     pub kept: Option<(usize, usize)>,
     /// Records left out for their confidence.
     pub below_confidence: usize,
+    /// What the document says of itself (see [`Event::Records`]).
+    pub meta: BTreeMap<String, String>,
 }
 
 /// Read and extract one file, or standard input.
@@ -341,6 +350,7 @@ fn kept(opts: &RunOptions, id: &str, hash: Option<&str>, bytes: usize) -> Option
         hash: hash.map(str::to_string),
         kept: Some(kept),
         below_confidence: 0,
+        meta: BTreeMap::new(),
     })
 }
 
@@ -377,6 +387,7 @@ fn outcome(
                 hash,
                 kept: None,
                 below_confidence,
+                meta: self_described(&doc),
             }
         }
         Err(e) => Outcome {
@@ -384,6 +395,24 @@ fn outcome(
             ..Outcome::failed(id, e)
         },
     }
+}
+
+/// What a document says of itself, as its output metadata carries it: the title, date,
+/// outlet and address an HTML page's head or a JSONL line's fields give.
+fn self_described(doc: &Document) -> BTreeMap<String, String> {
+    [
+        ("title", "title"),
+        ("date", "date"),
+        ("source", "outlet"),
+        ("outlet", "outlet"),
+        ("url", "url"),
+    ]
+    .iter()
+    .filter_map(|(from, to)| {
+        let v = doc.meta.get(*from)?.trim();
+        (!v.is_empty()).then(|| (to.to_string(), v.to_string()))
+    })
+    .collect()
 }
 
 impl Outcome {
@@ -396,6 +425,7 @@ impl Outcome {
             hash: None,
             kept: None,
             below_confidence: 0,
+            meta: BTreeMap::new(),
         }
     }
 }
@@ -767,6 +797,7 @@ pub fn run(
                         doc: &o.id,
                         hash: o.hash.as_deref(),
                         records: &records,
+                        meta: &o.meta,
                     })?;
                 }
                 Err(why) => {

@@ -11,6 +11,7 @@
 //! every document whose content and rules are unchanged, extracts the others, and drops those
 //! no longer in the corpus: the result is the same bytes as a run from scratch.
 
+use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -106,6 +107,10 @@ pub struct Entry {
     /// The document failed (an error record, or nothing): extracted again on resume.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub failed: bool,
+    /// What the document says of itself, when it says it: `title`, `date`, `outlet`, `url`
+    /// (an HTML page's head, a JSONL line's fields).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
 }
 
 /// Documents of a previous output that can be kept: id → (content hash, entry, records).
@@ -350,7 +355,7 @@ impl Journal {
             Some((at, tail)) if e.at >= *at => tail.read_exact_at(&mut bytes, e.at - at)?,
             _ => self.out.read_exact_at(&mut bytes, e.at)?,
         }
-        self.append(&e.doc, &e.hash, &bytes, e.records, false)
+        self.append(&e.doc, &e.hash, &bytes, e.records, false, &e.meta)
     }
 
     /// A document's records, encoded (`failed`: an error record, or nothing).
@@ -361,12 +366,13 @@ impl Journal {
         bytes: &[u8],
         records: usize,
         failed: bool,
+        meta: &BTreeMap<String, String>,
     ) -> io::Result<()> {
         self.diverge()?;
         if !self.prev.is_empty() {
             self.written.insert(doc.to_string());
         }
-        self.append(doc, hash, bytes, records, failed)
+        self.append(doc, hash, bytes, records, failed, meta)
     }
 
     fn append(
@@ -376,6 +382,7 @@ impl Journal {
         bytes: &[u8],
         records: usize,
         failed: bool,
+        meta: &BTreeMap<String, String>,
     ) -> io::Result<()> {
         let entry = Entry {
             doc: doc.to_string(),
@@ -385,6 +392,7 @@ impl Journal {
             check: hash(bytes),
             records,
             failed,
+            meta: meta.clone(),
         };
         self.pending_out.extend_from_slice(bytes);
         serde_json::to_writer(&mut self.pending_meta, &entry)?;
@@ -444,7 +452,9 @@ mod tests {
         for (doc, content, line) in docs {
             match reuse.find(doc, content) {
                 Some((i, _)) => j.keep(i).unwrap(),
-                None => j.write(doc, content, line.as_bytes(), 1, false).unwrap(),
+                None => j
+                    .write(doc, content, line.as_bytes(), 1, false, &BTreeMap::new())
+                    .unwrap(),
             }
             j.sync().unwrap();
         }

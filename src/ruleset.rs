@@ -438,6 +438,41 @@ impl Ruleset {
     }
 }
 
+impl Ruleset {
+    /// Where the rules and each plugin were loaded from, for the run summary: the set in use
+    /// must never change silently. Plugins are grouped by the folder holding them.
+    pub fn sources(&self) -> String {
+        let show = |p: &Path| {
+            let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+            abs.display().to_string()
+        };
+        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        let mut plugins: Vec<&crate::plugin::Plugin> = self.plugins.iter().collect();
+        plugins.sort_by(|a, b| a.dir.cmp(&b.dir));
+        for p in plugins {
+            let parent = show(p.dir.parent().unwrap_or(&p.dir));
+            match groups.iter_mut().find(|(d, _)| *d == parent) {
+                Some((_, names)) => names.push(&p.name),
+                None => groups.push((parent, vec![&p.name])),
+            }
+        }
+        let plugins = if groups.is_empty() {
+            "no plugins".to_string()
+        } else {
+            groups
+                .iter()
+                .map(|(dir, names)| format!("{} ({dir})", names.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        format!(
+            "rules: {}; {} plugins: {plugins}",
+            show(&self.rules_dir),
+            self.plugins.len()
+        )
+    }
+}
+
 fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {

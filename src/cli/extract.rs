@@ -148,7 +148,8 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     } else if streamed {
         let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("{spinner} {pos} documents  {per_sec}")
+            ProgressStyle::with_template("{spinner} {pos} documents  {rate}")
+                .map(with_rate)
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         b
@@ -156,7 +157,8 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         let b =
             ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {per_sec}  eta {eta}")
+            ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {rate}  eta {eta}")
+                .map(with_rate)
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b
@@ -273,6 +275,7 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
     }
     if !args.quiet {
         let _ = std::io::stderr().write_all(summary.render().as_bytes());
+        eprintln!("{}", rs.sources());
         for line in &note {
             eprintln!("{line}");
         }
@@ -442,10 +445,22 @@ impl Output {
                 buf,
                 ..
             } => match event {
-                Event::Records { doc, hash, records } => {
+                Event::Records {
+                    doc,
+                    hash,
+                    records,
+                    meta,
+                } => {
                     buf.clear();
                     output::encode(*format, records, buf)?;
-                    journal.write(doc, hash.unwrap_or_default(), buf, records.len(), false)
+                    journal.write(
+                        doc,
+                        hash.unwrap_or_default(),
+                        buf,
+                        records.len(),
+                        false,
+                        meta,
+                    )
                 }
                 Event::Kept { entry, .. } => journal.keep(entry),
                 Event::Failed { doc, hash, why } => {
@@ -453,7 +468,14 @@ impl Output {
                     if errors_as_records {
                         output::encode_error(doc, why, buf)?;
                     }
-                    journal.write(doc, hash.unwrap_or_default(), buf, 0, true)
+                    journal.write(
+                        doc,
+                        hash.unwrap_or_default(),
+                        buf,
+                        0,
+                        true,
+                        &Default::default(),
+                    )
                 }
                 Event::ChunkDone => journal.sync(),
             },
@@ -581,6 +603,20 @@ fn workbook_info(args: &ExtractArgs, rs: &Ruleset) -> WorkbookInfo {
     }
 }
 
+/// The progress bar's `{rate}`: whole documents per second ("45 documents/s").
+fn with_rate(style: ProgressStyle) -> ProgressStyle {
+    style.with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{}", rate(state.per_sec()));
+        },
+    )
+}
+
+fn rate(per_sec: f64) -> String {
+    format!("{:.0} documents/s", per_sec.max(0.0))
+}
+
 /// A confidence floor: a number from 0 to 1.
 fn parse_confidence(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -589,5 +625,14 @@ fn parse_confidence(s: &str) -> Result<f64, String> {
         Err(_) => Err(format!(
             "`{s}` is not a number (a confidence from 0 to 1, e.g. 0.6)"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_progress_rate_is_a_whole_number_of_documents() {
+        assert_eq!(super::rate(44.8135), "45 documents/s");
+        assert_eq!(super::rate(0.2), "0 documents/s");
     }
 }

@@ -10,24 +10,45 @@ use super::{ExitStatus, RuleArgs};
 
 #[derive(Debug, Args)]
 pub struct NewPluginArgs {
-    /// The plugin's name: lower-case letters, digits and '-' (e.g. ha-giang).
-    #[arg(value_name = "NAME")]
+    /// The plugin's name: lower-case letters, digits and '-' (e.g. ha-giang); or a path
+    /// (`/some/path/ha-giang`), as `cargo new PATH`: the name is its last component.
+    #[arg(value_name = "NAME|PATH")]
     pub name: String,
     /// The province its documents are about, as reports write it (e.g. "Hà Giang").
     #[arg(long, value_name = "NAME")]
     pub province: Option<String>,
-    /// Where to create it (default: plugins/NAME).
+    /// Where to create it (default: PATH when a path is given; else plugins/NAME when a
+    /// plugins/ folder is here, else ./NAME).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
 
-pub fn run(args: NewPluginArgs) -> ExitStatus {
-    let dir = args
-        .dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("plugins").join(&args.name));
+pub fn run(mut args: NewPluginArgs) -> ExitStatus {
+    let given = PathBuf::from(&args.name);
+    let is_path = given.components().count() > 1 || given.is_absolute();
+    if is_path {
+        let Some(name) = given.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            eprintln!("chiso: {}: a plugin path must end in its name", args.name);
+            return ExitStatus::Error;
+        };
+        if args.dir.is_some() {
+            eprintln!("chiso: give the plugin as a PATH or as NAME --dir DIR, not both");
+            return ExitStatus::Error;
+        }
+        args.name = name;
+    }
+    let dir = match (&args.dir, is_path) {
+        (Some(d), _) => d.clone(),
+        (None, true) => given,
+        // In the project (or any folder with plugins/), beside the others; elsewhere in a
+        // folder of its own, so that no plugins/ folder appears to hide the bundled ones.
+        (None, false) if std::path::Path::new("plugins").is_dir() => {
+            PathBuf::from("plugins").join(&args.name)
+        }
+        (None, false) => PathBuf::from(&args.name),
+    };
     let files = match chiso::scaffold::scaffold(&dir, &args.name, args.province.as_deref()) {
         Ok(f) => f,
         Err(e) => {

@@ -19,7 +19,8 @@ pub fn rules_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("CHISO_RULES") {
         return rules_dir(Some(Path::new(&dir)));
     }
-    let tried = default_places("rules");
+    let (here, beside) = default_places("rules");
+    let tried: Vec<PathBuf> = here.into_iter().chain(beside).collect();
     tried
         .iter()
         .find(|d| d.join("indicators.toml").is_file())
@@ -40,21 +41,39 @@ pub fn plugin_dirs(explicit: &[PathBuf], use_defaults: bool) -> (Vec<PathBuf>, V
     if let Some(path) = std::env::var_os("CHISO_PLUGIN_PATH") {
         roots.extend(std::env::split_paths(&path).filter(|p| !p.as_os_str().is_empty()));
     }
+    let mut problems = Vec::new();
     if use_defaults {
-        if let Some(d) = default_places("plugins").into_iter().find(|d| d.is_dir()) {
-            roots.push(d);
+        // `plugins/` in the working directory, then the bundled set beside the binary: a
+        // folder of one's own adds to the bundled plugins, it does not hide them.
+        let (here, bundled) = default_places("plugins");
+        roots.extend(here.into_iter().filter(|d| d.is_dir()));
+        match bundled.into_iter().find(|d| d.is_dir()) {
+            Some(d) => roots.push(d),
+            None if std::env::var_os("CHISO_PLUGIN_PATH").is_none() => problems.push(
+                "the bundled plugins were not found (no plugins/ beside the chiso binary or in \
+                 a folder above it): only the plugins listed in the summary are used; set \
+                 CHISO_PLUGIN_PATH or pass --plugins DIR"
+                    .to_string(),
+            ),
+            None => {}
         }
     }
     let mut dirs = Vec::new();
-    let mut problems = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
+    // The same plugin reached twice (`--plugins plugins/x` and `plugins/`) is loaded once.
+    let mut push = |dirs: &mut Vec<PathBuf>, dir: PathBuf| {
+        if seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.clone())) {
+            dirs.push(dir);
+        }
+    };
+    let mut roots_seen = std::collections::BTreeSet::new();
     for root in roots {
         let key = root.canonicalize().unwrap_or_else(|_| root.clone());
-        if !seen.insert(key) {
+        if !roots_seen.insert(key) {
             continue;
         }
         if root.join("plugin.toml").is_file() {
-            dirs.push(root);
+            push(&mut dirs, root);
             continue;
         }
         match std::fs::read_dir(&root) {
@@ -71,7 +90,7 @@ pub fn plugin_dirs(explicit: &[PathBuf], use_defaults: bool) -> (Vec<PathBuf>, V
                 subs.sort();
                 for sub in subs {
                     if sub.join("plugin.toml").is_file() {
-                        dirs.push(sub);
+                        push(&mut dirs, sub);
                     } else {
                         problems.push(format!(
                             "{}: no plugin.toml, not a plugin (ignored)",
@@ -89,16 +108,15 @@ pub fn plugin_dirs(explicit: &[PathBuf], use_defaults: bool) -> (Vec<PathBuf>, V
     (dirs, problems)
 }
 
-fn default_places(name: &str) -> Vec<PathBuf> {
-    let mut places = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        places.push(cwd.join(name));
-    }
+/// `name` in the working directory; and beside the binary or in a folder above it.
+fn default_places(name: &str) -> (Option<PathBuf>, Vec<PathBuf>) {
+    let here = std::env::current_dir().ok().map(|cwd| cwd.join(name));
+    let mut beside = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         let exe = exe.canonicalize().unwrap_or(exe);
         for dir in exe.ancestors().skip(1).take(4) {
-            places.push(dir.join(name));
+            beside.push(dir.join(name));
         }
     }
-    places
+    (here, beside)
 }
