@@ -158,6 +158,11 @@ pub fn explain(rs: &Ruleset, doc: &Document, rule: Option<&str>) -> Result<Expla
                 }
                 Rejection::Guard(g, w) => format!("{g} «{w}»"),
                 Rejection::NoValue => "the captured text is not a figure".into(),
+                Rejection::AboveTotal(v, t) => format!(
+                    "its value {} is above its total {}",
+                    format_number(*v),
+                    format_number(*t)
+                ),
             },
         })
         .collect();
@@ -390,6 +395,11 @@ fn why(
                     Rejection::Guard(g, w) if w.is_empty() => format!("guard {g} failed"),
                     Rejection::Guard(g, w) => format!("guard {g} matched «{w}»"),
                     Rejection::NoValue => "its value is not a figure".into(),
+                    Rejection::AboveTotal(v, t) => format!(
+                        "its value {} is above its total {}",
+                        format_number(*v),
+                        format_number(*t)
+                    ),
                 };
                 f.push(format!("matched «{quote}» but was dropped: {why}"));
             } else if let Some((c, why)) = trace

@@ -241,11 +241,13 @@ pub struct Candidate {
 pub const RULE_CONFIDENCE: f64 = 0.9;
 
 /// Why a match was not kept: the guard that dropped it (for `explain`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rejection {
     /// The guard field that dropped the match, and the words that made it.
     Guard(&'static str, String),
     NoValue,
+    /// The value is above its total ("431/411"): (value, total).
+    AboveTotal(f64, f64),
 }
 
 impl Rule {
@@ -309,6 +311,13 @@ impl Rule {
                 .find_map(|(g, p)| group(*g).and_then(|r| p.read(&sentence[r])))
             {
                 parsed.total = Some(t.value);
+            }
+            // A part is never more than its whole: "431 of 411" is no figure.
+            if let Some(t) = parsed.total.filter(|t| parsed.value > *t) {
+                if let Some(d) = dropped.as_deref_mut() {
+                    d.push((span, Rejection::AboveTotal(parsed.value, t)));
+                }
+                continue;
             }
             if let Some(r) = self.qualifier.and_then(group) {
                 if let Some(q) = crate::number::parse_quantity(&format!("{} 1", &sentence[r])) {
@@ -843,4 +852,50 @@ fn first_line(s: &str) -> String {
         .unwrap_or(s)
         .trim()
         .to_string()
+}
+
+#[cfg(test)]
+mod value_above_total {
+    use super::*;
+
+    const RULES: &str = r#"[[rule]]
+id = "t.ratio"
+indicator = "ntm_communes"
+pattern = '%{COUNT_OF:value}\s+xã'
+
+[[rule]]
+id = "t.apart"
+indicator = "ntm_communes"
+pattern = '%{QNUM:value}\s+trong\s+%{QNUM:total}\s+xã'
+"#;
+
+    fn rules() -> Vec<Rule> {
+        let catalog = Catalog::load(Path::new("rules/indicators.toml")).expect("catalogue");
+        let lexicon = Lexicon::load(Path::new("rules/lexicon.toml")).expect("lexicon");
+        let mut diags = Diagnostics::default();
+        let loaded = parse_rules(
+            Path::new("t.toml"),
+            RULES,
+            None,
+            &lexicon,
+            &catalog,
+            &mut diags,
+        );
+        assert!(!diags.has_errors(), "{diags}");
+        loaded.rules
+    }
+
+    /// "431/411": a value above its total is no figure, read as a ratio or from two captures.
+    #[test]
+    fn a_value_above_its_total_is_dropped() {
+        let rules = rules();
+        let found = rules[0].find_in_text("có 17/21 xã đạt chuẩn");
+        assert_eq!((found[0].value, found[0].total), (17.0, Some(21.0)));
+        assert!(rules[0].find_in_text("có 431/411 xã đạt chuẩn").is_empty());
+        let text = "có 23 trong 21 xã đạt chuẩn";
+        assert!(rules[1].find_in_text(text).is_empty());
+        let mut dropped = Vec::new();
+        rules[1].find(text, 0..text.len(), &mut Vec::new(), Some(&mut dropped));
+        assert_eq!(dropped[0].1, Rejection::AboveTotal(23.0, 21.0));
+    }
 }
