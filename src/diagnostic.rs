@@ -236,6 +236,147 @@ pub fn from_toml_error(file: &Path, source: &str, err: &toml::de::Error) -> Diag
     d
 }
 
+/// Parse and deserialize a whole TOML file, reporting every unknown field at its place and
+/// going on without it (see [`deserialize_reporting`]). `None` only when the file is not
+/// valid TOML or a field has the wrong type or is missing; that problem is reported too.
+pub fn from_str_reporting<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    source: &str,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    match toml::de::DeTable::parse(source) {
+        Ok(table) => {
+            let span = table.span();
+            let value = toml::Spanned::new(span, toml::de::DeValue::Table(table.into_inner()));
+            deserialize_reporting(file, source, value, diags)
+        }
+        Err(e) => {
+            diags.push(from_toml_error(file, source, &e));
+            None
+        }
+    }
+}
+
+/// Deserialize one parsed TOML value (a file, or one `[[rule]]` of it). A misspelt field does
+/// not hide the rest: each unknown field is reported at its line and column, left out, and
+/// the value read again, so the caller still validates every other field. A field left out
+/// that is a likely misspelling of a required field (`indicatr`) is read as that field, so
+/// the value is still checked and no second error says the field is missing. Other schema
+/// errors (a wrong type, a missing field) are reported and give `None`.
+pub fn deserialize_reporting<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    source: &str,
+    mut value: toml::Spanned<toml::de::DeValue<'_>>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    // Fields left out: (the field they are likely a misspelling of, the key, the value).
+    let mut left_out: Vec<(Option<String>, LeftOut<'_>)> = Vec::new();
+    // Unknown fields come in key order; they are reported in file order.
+    let mut unknown: Vec<Diagnostic> = Vec::new();
+    let report = |unknown: &mut Vec<Diagnostic>, diags: &mut Diagnostics| {
+        unknown.sort_by_key(|d| (d.line, d.column));
+        for d in unknown.drain(..) {
+            diags.push(d);
+        }
+    };
+    loop {
+        let de = toml::de::ValueDeserializer::from(value.clone());
+        let err = match T::deserialize(de) {
+            Ok(t) => {
+                report(&mut unknown, diags);
+                return Some(t);
+            }
+            Err(e) => e,
+        };
+        let message = err.message().trim().to_string();
+        if let Some(missing) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            // A required field spelt wrong: read the misspelling as the field (already reported).
+            if let Some(i) = left_out
+                .iter()
+                .position(|(near, _)| near.as_deref() == Some(missing))
+            {
+                let (near, (table_span, key, v)) = left_out.remove(i);
+                let near = near.expect("position found a suggestion");
+                if let Some(table) = table_at(&mut value, &table_span) {
+                    let key = toml::Spanned::new(key.span(), std::borrow::Cow::Owned(near));
+                    table.insert(key, v);
+                    continue;
+                }
+            }
+        }
+        let d = from_toml_error(file, source, &err);
+        if !message.starts_with("unknown field `") {
+            report(&mut unknown, diags);
+            diags.push(d);
+            return None;
+        }
+        let near = d
+            .hint
+            .as_deref()
+            .and_then(|h| h.strip_prefix("did you mean `"))
+            .and_then(|h| h.split('`').next())
+            .map(str::to_string);
+        unknown.push(d);
+        // Leave the field out and read the value again; give up if it cannot be found (so
+        // the loop always ends).
+        match err.span().and_then(|at| remove_key(&mut value, &at)) {
+            Some(removed) => left_out.push((near, removed)),
+            None => {
+                report(&mut unknown, diags);
+                return None;
+            }
+        }
+    }
+}
+
+/// A key taken out of a table: the table's span, the key and its value.
+type LeftOut<'i> = (
+    std::ops::Range<usize>,
+    toml::Spanned<std::borrow::Cow<'i, str>>,
+    toml::Spanned<toml::de::DeValue<'i>>,
+);
+
+/// Remove the key whose span is `at`, wherever it is nested.
+fn remove_key<'i>(
+    value: &mut toml::Spanned<toml::de::DeValue<'i>>,
+    at: &Range<usize>,
+) -> Option<LeftOut<'i>> {
+    let span = value.span();
+    match value.get_mut() {
+        toml::de::DeValue::Table(t) => {
+            let key = t.keys().find(|k| k.span() == *at).cloned();
+            if let Some(key) = key {
+                let (k, v) = t.remove_entry(key.get_ref().as_ref())?;
+                return Some((span, k, v));
+            }
+            t.iter_mut().find_map(|(_, v)| remove_key(v, at))
+        }
+        toml::de::DeValue::Array(a) => a.iter_mut().find_map(|v| remove_key(v, at)),
+        _ => None,
+    }
+}
+
+/// The table whose span is `at`, wherever it is nested.
+fn table_at<'a, 'i>(
+    value: &'a mut toml::Spanned<toml::de::DeValue<'i>>,
+    at: &Range<usize>,
+) -> Option<&'a mut toml::de::DeTable<'i>> {
+    if value.span() == *at {
+        return match value.get_mut() {
+            toml::de::DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    match value.get_mut() {
+        toml::de::DeValue::Table(t) => t.iter_mut().find_map(|(_, v)| table_at(v, at)),
+        toml::de::DeValue::Array(a) => a.iter_mut().find_map(|v| table_at(v, at)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ pub struct Explanation {
     pub characters: usize,
     pub sentences: usize,
     pub plugins: Vec<PluginApplied>,
-    pub plugins_not_applied: Vec<String>,
+    pub plugins_not_applied: Vec<PluginNotApplied>,
     pub records: Vec<Fired>,
     pub dropped_by_guards: Vec<Dropped>,
     pub removed: Vec<Dropped>,
@@ -55,6 +55,13 @@ pub struct WeighedReport {
     pub score: f64,
     pub evidence: Vec<String>,
     pub failed: Option<String>,
+}
+
+/// A plugin that did not apply, and which of its `[applies]` conditions failed how.
+#[derive(Debug, Serialize)]
+pub struct PluginNotApplied {
+    pub name: String,
+    pub because: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,6 +158,11 @@ pub fn explain(rs: &Ruleset, doc: &Document, rule: Option<&str>) -> Result<Expla
                 }
                 Rejection::Guard(g, w) => format!("{g} «{w}»"),
                 Rejection::NoValue => "the captured text is not a figure".into(),
+                Rejection::AboveTotal(v, t) => format!(
+                    "its value {} is above its total {}",
+                    format_number(*v),
+                    format_number(*t)
+                ),
             },
         })
         .collect();
@@ -199,8 +211,11 @@ pub fn explain(rs: &Ruleset, doc: &Document, rule: Option<&str>) -> Result<Expla
         plugins_not_applied: rs
             .plugins
             .iter()
-            .map(|p| p.name.clone())
-            .filter(|n| !applied.contains(&n.as_str()))
+            .filter(|p| !applied.contains(&p.name.as_str()))
+            .map(|p| PluginNotApplied {
+                name: p.name.clone(),
+                because: p.why_not(doc),
+            })
             .collect(),
         records: fired,
         dropped_by_guards,
@@ -302,7 +317,10 @@ fn why(
     if let Some(owner) = rs.rule_plugin[index] {
         let name = &rs.plugins[owner].name;
         if !applied.contains(&name.as_str()) {
-            f.push(format!("its plugin `{name}` does not apply to this document (see its [applies] conditions)"));
+            f.push(format!(
+                "its plugin `{name}` does not apply to this document: {}",
+                rs.plugins[owner].why_not(doc).join("; ")
+            ));
         }
     }
     for p in rs
@@ -359,7 +377,11 @@ fn why(
     }
     // Matches and what became of them.
     let mut matched = false;
+    let mut missed: Vec<Range<usize>> = Vec::new();
     for s in &sentences {
+        if !rule.regex().is_match(&doc.text[s.clone()]) {
+            missed.push(s.clone());
+        }
         for m in rule.regex().find_iter(&doc.text[s.clone()]) {
             matched = true;
             let span = s.start + m.start()..s.start + m.end();
@@ -373,6 +395,11 @@ fn why(
                     Rejection::Guard(g, w) if w.is_empty() => format!("guard {g} failed"),
                     Rejection::Guard(g, w) => format!("guard {g} matched «{w}»"),
                     Rejection::NoValue => "its value is not a figure".into(),
+                    Rejection::AboveTotal(v, t) => format!(
+                        "its value {} is above its total {}",
+                        format_number(*v),
+                        format_number(*t)
+                    ),
                 };
                 f.push(format!("matched «{quote}» but was dropped: {why}"));
             } else if let Some((c, why)) = trace
@@ -398,12 +425,35 @@ fn why(
         if let Some(near) = nearest_partial_match(rs, rule, doc, &sentences) {
             f.push(near);
         }
+    } else if !missed.is_empty() {
+        // It fired somewhere: say where, among the sentences it was tried on, it did not.
+        f.push(format!(
+            "its pattern does not match {} of the {} sentence(s) holding a trigger:",
+            missed.len(),
+            sentences.len()
+        ));
+        for s in &missed {
+            f.push(format!("no match in «{}»", short(&doc.text[s.clone()])));
+            if let Some(near) = nearest_partial_match(rs, rule, doc, std::slice::from_ref(s)) {
+                f.push(format!("  {near}"));
+            }
+        }
     }
     Ok(RuleReport {
         id: id.to_string(),
         fired,
         findings: f,
     })
+}
+
+/// A sentence cut to at most 160 characters.
+fn short(sentence: &str) -> String {
+    let sentence = sentence.trim();
+    if sentence.chars().count() <= 160 {
+        return sentence.to_string();
+    }
+    let head: String = sentence.chars().take(159).collect();
+    format!("{head}…")
 }
 
 /// The longest start of the pattern that matches a triggered sentence, and what follows it.
@@ -528,10 +578,20 @@ pub fn render(e: &Explanation, color: bool) -> String {
         ));
     }
     if !e.plugins_not_applied.is_empty() {
-        s.push_str(&format!(
-            "  not applied: {}\n",
-            e.plugins_not_applied.join(", ")
-        ));
+        s.push_str("\nplugins not applied:\n");
+        for p in &e.plugins_not_applied {
+            s.push_str(&format!("  {}:", p.name));
+            match p.because.as_slice() {
+                [] => s.push('\n'),
+                [one] => s.push_str(&format!(" {one}\n")),
+                many => {
+                    s.push_str(" none of its [applies] conditions held\n");
+                    for b in many {
+                        s.push_str(&format!("    - {b}\n"));
+                    }
+                }
+            }
+        }
     }
     if let Some(err) = &e.error {
         s.push_str(&format!("\nthe document failed: {err}\n"));

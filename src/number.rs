@@ -664,10 +664,10 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
 /// Parse a ratio `4/19`, `4 / 19`, `3 trên 19` or `77 trong tổng số 108` → `(4, 19)`, with qualifier words before (or
 /// `trở lên`/`trở xuống` after) as in [`parse_quantity`]: `trên 4/19` → at least 4 of 19.
 /// The first ratio not glued to a neighbour is taken (`12/5/2023` is a date: `None`);
-/// a zero denominator gives `None`.
+/// a zero denominator, or a value above the total (`431/411`), gives `None`.
 pub fn parse_ratio(text: &str) -> Option<(Quantity, f64)> {
     RATIO.captures_iter(text).find_map(|caps| {
-        let (num, sep, den) = (caps.get(2)?, caps.get(3)?, caps.get(4)?);
+        let (num, den) = (caps.get(2)?, caps.get(4)?);
         if is_glued(text, num.start(), den.end()) {
             return None;
         }
@@ -676,8 +676,9 @@ pub fn parse_ratio(text: &str) -> Option<(Quantity, f64)> {
             value: parse_number(num.as_str())?,
             qualifier: combine(caps.get(1), text),
         };
-        // "3 trên 19", "77 trong tổng số 108": a part of a whole, so never more than it.
-        if !sep.as_str().contains('/') && quantity.value > total {
+        // "4/19", "3 trên 19", "77 trong tổng số 108": a part of a whole, so never more than
+        // it ("431/411 chi bộ" is a typo or a date, not a figure).
+        if quantity.value > total {
             return None;
         }
         Some((quantity, total))
@@ -1107,6 +1108,8 @@ mod tests {
             "",
             "/5",
             "19 trên 3",
+            "431/411",
+            "trên 22/21",
         ] {
             assert_eq!(parse_ratio(text), None, "{text:?}");
         }

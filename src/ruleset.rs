@@ -170,6 +170,9 @@ impl Ruleset {
                 }
             }
         }
+        for p in &mut plugins {
+            p.use_aliases(&lexicon);
+        }
 
         // Rules: the core pack, then each plugin's.
         // Files compile in parallel (regex compilation is most of the load time); rules and
@@ -181,7 +184,7 @@ impl Ruleset {
         for (pi, p) in plugins.iter().enumerate() {
             files.extend(p.rule_files.iter().map(|f| (f.clone(), Some(pi))));
         }
-        let loaded: Vec<(Vec<Rule>, Diagnostics)> = {
+        let loaded: Vec<(rule::LoadedFile, Diagnostics)> = {
             use rayon::prelude::*;
             let (lexicon, catalog, plugins) = (&lexicon, &catalog, &plugins);
             files
@@ -195,10 +198,17 @@ impl Ruleset {
         };
         let mut rules = Vec::new();
         let mut rule_plugin = Vec::new();
-        for ((file_rules, d), (_, owner)) in loaded.into_iter().zip(&files) {
+        // Every id written, compiled or not, by owner: a rule with an error still has its id.
+        let mut declared: Vec<(String, Option<usize>, PathBuf, rule::Place)> = Vec::new();
+        for ((file, d), (path, owner)) in loaded.into_iter().zip(&files) {
             diags.extend(d);
-            rule_plugin.extend(std::iter::repeat_n(*owner, file_rules.len()));
-            rules.extend(file_rules);
+            rule_plugin.extend(std::iter::repeat_n(*owner, file.rules.len()));
+            rules.extend(file.rules);
+            declared.extend(
+                file.ids
+                    .into_iter()
+                    .map(|(id, place)| (id, *owner, path.clone(), place)),
+            );
         }
         let core_ids: BTreeSet<String> = rules
             .iter()
@@ -207,23 +217,27 @@ impl Ruleset {
             .map(|(r, _)| r.id.clone())
             .collect();
         // Ids are unique, except that a plugin may override a core rule by reusing its id.
-        // Within one owner a duplicate is an error, and the later rule is dropped.
+        // Within one owner a duplicate is an error (also when one of the two rules has another
+        // error, so it did not compile), and the later rule is dropped.
         let mut seen: BTreeMap<(String, Option<usize>), (PathBuf, usize)> = BTreeMap::new();
-        let mut keep = Vec::with_capacity(rules.len());
-        for (r, owner) in rules.iter().zip(&rule_plugin) {
-            let key = (r.id.clone(), *owner);
-            if let Some((file, line)) = seen.get(&key) {
+        let mut later: BTreeSet<(PathBuf, usize, usize)> = BTreeSet::new();
+        for (id, owner, file, place) in &declared {
+            let key = (id.clone(), *owner);
+            if let Some((first, line)) = seen.get(&key) {
                 diags.push(
-                    r.origin
-                        .diagnostic(format!("duplicate rule id `{}`", r.id))
-                        .with_hint(format!("first defined at {}:{line}", file.display())),
+                    place
+                        .diagnostic(file, format!("duplicate rule id `{id}`"))
+                        .with_hint(format!("first defined at {}:{line}", first.display())),
                 );
-                keep.push(false);
+                later.insert((file.clone(), place.line, place.column));
             } else {
-                seen.insert(key, (r.origin.file.clone(), r.origin.line));
-                keep.push(true);
+                seen.insert(key, (file.clone(), place.line));
             }
         }
+        let keep: Vec<bool> = rules
+            .iter()
+            .map(|r| !later.contains(&(r.origin.file.clone(), r.origin.line, r.origin.column)))
+            .collect();
         let mut flags = keep.iter();
         rules.retain(|_| *flags.next().expect("one flag per rule"));
         let mut flags = keep.iter();

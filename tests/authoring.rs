@@ -35,6 +35,47 @@ fn check_reports_each_defect_with_line_and_column() {
     }
 }
 
+/// One plugin with many mistakes: a misspelt field no longer hides the rest of its file or
+/// plugin, and a rule with an error still counts for duplicate ids.
+#[test]
+fn check_reports_every_error_of_a_plugin_in_one_run() {
+    let dir = "tests/fixtures/broken/many_errors";
+    let (code, stdout, _) = run(&["check", "--no-default-plugins", "--plugins", dir]);
+    assert_eq!(code, 2, "{stdout}");
+    let r = "tests/fixtures/broken/many_errors/rules/r.toml";
+    for (place, message) in [
+        ("plugin.toml:3:1", "unknown field `descripton`"),
+        ("r.toml:6:1", "unknown field `exmples`"),
+        (
+            "r.toml:12:11",
+            "rule `x.bad_regex`: the pattern is not a valid regex",
+        ),
+        ("r.toml:19:1", "unknown field `indicatr`"),
+        ("r.toml:22:15", "unknown field `txt`"),
+        ("r.toml:19:12", "unknown indicator `new_party_member`"),
+        (
+            "r.toml:28:11",
+            "rule `x.twice`: the pattern has no capture named `value`",
+        ),
+        ("r.toml:34:6", "duplicate rule id `x.twice`"),
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("error: ") && l.contains(place) && l.contains(message)),
+            "{place} {message}: {stdout}"
+        );
+    }
+    assert!(
+        stdout.contains(&format!("first defined at {r}:26")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("chiso check: 8 errors, 0 warnings"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn check_is_clean_on_everything_shipped() {
     let (code, stdout, _) = run(&["check"]);
@@ -269,5 +310,138 @@ negative_examples = ["xã đạt chuẩn nông thôn mới"]
     assert!(
         stderr.contains("did you mean `kon-tum.ntm_communes`"),
         "{stderr}"
+    );
+}
+
+/// A plugin's `[aliases]` reach the trigger prefilter: a rule whose pattern uses the entry is
+/// woken by a sentence holding only the alias, though its written triggers are the entry's
+/// own words.
+#[test]
+fn an_alias_wakes_the_rules_that_use_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("xom");
+    write(
+        &p.join("plugin.toml"),
+        "name = \"xom\"\nversion = \"0.1.0\"\n[applies]\nalways = true\n\
+         [aliases]\nVILLAGE_HEAD = [\"trưởng xóm\"]\n",
+    );
+    write(
+        &p.join("rules/r.toml"),
+        r#"[[rule]]
+id = "xom.village_heads"
+indicator = "village_heads_party_members"
+pattern = '%{COUNT_OF:value}\s+%{VILLAGE_HEAD}\s+là đảng viên'
+priority = 100
+triggers = ["trưởng thôn", "trưởng bản", "trưởng ấp"]
+examples = [{ text = "có 12 trưởng thôn là đảng viên", value = 12 }]
+negative_examples = ["trưởng thôn là đảng viên"]
+"#,
+    );
+    let doc = dir.path().join("xom.txt");
+    write(
+        &doc,
+        "Năm 2023, xã Yên Lạc có 37 trưởng xóm là đảng viên.\n",
+    );
+    let (code, stdout, stderr) = run(&[
+        "extract",
+        "-q",
+        "--no-default-plugins",
+        "--plugins",
+        p.to_str().unwrap(),
+        doc.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("\"value\":37") && l.contains("\"rule\":\"xom.village_heads\"")),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(&[
+        "explain",
+        doc.to_str().unwrap(),
+        "--no-default-plugins",
+        "--plugins",
+        p.to_str().unwrap(),
+        "--rule",
+        "xom.village_heads",
+    ]);
+    assert!(
+        stdout.contains("triggers found: [\"trưởng xóm\"]"),
+        "{stdout}"
+    );
+}
+
+/// `explain --rule` lists the sentences where a rule that fired elsewhere did not, and
+/// `explain` says which `[applies]` condition of a plugin failed.
+#[test]
+fn explain_shows_misses_beside_hits_and_why_a_plugin_did_not_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("kon-tum.txt");
+    write(
+        &doc,
+        "KON TUM – Năm 2022, Đảng bộ huyện Đắk Hà kết nạp được 118 đảng viên mới.\n\
+         Công tác kết nạp đảng viên trong đoàn viên thanh niên còn gặp khó khăn.\n",
+    );
+    let kt = dir.path().join("kon-tum");
+    write(
+        &kt.join("plugin.toml"),
+        "name = \"kon-tum\"\nversion = \"0.1.0\"\n[applies]\ntext = [\"KON TUM –\"]\n",
+    );
+    write(
+        &kt.join("rules/rules.toml"),
+        r#"[[rule]]
+id = "kon-tum.new_party_members.ket_nap"
+indicator = "new_party_members"
+pattern = 'kết nạp(?:\s+được)?\s+%{QNUM:value}\s+%{PARTY_MEMBER}'
+triggers = ["kết nạp"]
+examples = [{ text = "kết nạp được 12 đảng viên", value = 12 }]
+negative_examples = ["kết nạp đảng viên"]
+"#,
+    );
+    let lc = dir.path().join("lai-chau");
+    write(
+        &lc.join("plugin.toml"),
+        "name = \"lai-chau\"\nversion = \"0.1.0\"\n[applies]\ntext = [\"LAI CHÂU –\"]\n\
+         title = [\"Lai Châu\"]\n",
+    );
+    let (code, stdout, stderr) = run(&[
+        "explain",
+        doc.to_str().unwrap(),
+        "--no-default-plugins",
+        "--plugins",
+        kt.to_str().unwrap(),
+        "--plugins",
+        lc.to_str().unwrap(),
+        "--rule",
+        "kon-tum.new_party_members.ket_nap",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("rule kon-tum.new_party_members.ket_nap: fired"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("its pattern does not match 1 of the 2 sentence(s) holding a trigger"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "no match in «Công tác kết nạp đảng viên trong đoàn viên thanh niên còn gặp khó khăn.»"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("nearest partial match: `kết nạp"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("plugins not applied:"), "{stdout}");
+    assert!(
+        stdout.contains("text: the text mentions none of \"LAI CHÂU –\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("title: the title «KON TUM – Năm 2022"),
+        "{stdout}"
     );
 }

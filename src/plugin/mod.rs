@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{from_toml_error, Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 
 /// `plugin.toml` as written.
@@ -121,7 +121,15 @@ pub struct Plugin {
 struct Applies {
     always: bool,
     mentions: Option<Regex>,
+    /// What `mentions` looks for, as written (`text`, `patterns`, districts), for `explain`.
+    mention_words: Vec<String>,
+    /// `patterns` as written, and the district alternative: the regex is built again once
+    /// every plugin's `[aliases]` is in the lexicon (they may extend an entry a pattern uses).
+    text: Vec<String>,
+    patterns: Vec<String>,
+    districts_alt: Option<String>,
     title: Option<Regex>,
+    title_words: Vec<String>,
     path: Vec<String>,
     meta: BTreeMap<String, Vec<String>>,
     min_mentions: usize,
@@ -146,14 +154,8 @@ impl Plugin {
                 return None;
             }
         };
-        let spec: PluginSpec = match toml::from_str(&source) {
-            Ok(s) => s,
-            Err(e) => {
-                diags.push(from_toml_error(&path, &source, &e));
-                return None;
-            }
-        };
-        let errors_before = diags.errors().count();
+        // A misspelt field is reported and left out; the rest of the plugin is still checked.
+        let spec: PluginSpec = crate::diagnostic::from_str_reporting(&path, &source, diags)?;
         let name = spec.name.get_ref().clone();
         if name.is_empty()
             || !name
@@ -169,6 +171,7 @@ impl Plugin {
             );
         }
         let a = &spec.applies;
+        let mut districts_alt = None;
         let mut mention_alts: Vec<String> =
             a.text.iter().map(|t| regex::escape(t.trim())).collect();
         for p in &a.patterns {
@@ -206,7 +209,8 @@ impl Plugin {
             } else {
                 let names: Vec<String> = districts.iter().map(|d| regex::escape(d)).collect();
                 // No `\b`: a Unicode word boundary makes the regex crate fall back to a slow engine.
-                mention_alts.push(format!(r"{UNIT_WORDS}\s+(?:{})", names.join("|")));
+                districts_alt = Some(format!(r"{UNIT_WORDS}\s+(?:{})", names.join("|")));
+                mention_alts.extend(districts_alt.clone());
             }
         }
         let compile = |alts: &[String], what: &str, diags: &mut Diagnostics| -> Option<Regex> {
@@ -297,9 +301,20 @@ impl Plugin {
                 ),
             }
         }
-        if diags.errors().count() > errors_before {
-            return None;
-        }
+        let mention_words = a
+            .text
+            .iter()
+            .map(|t| format!("{:?}", t.trim()))
+            .chain(a.patterns.iter().map(|p| format!("pattern `{p}`")))
+            .chain((a.districts && !districts.is_empty()).then(|| {
+                format!(
+                    "a unit named after one of the {} districts of [locality]",
+                    districts.len()
+                )
+            }))
+            .collect();
+        // Problems above are reported (and fail the load); the plugin is still returned, so
+        // its rules, readings and scripts are checked in the same run.
         Some(Plugin {
             name,
             version: spec.version,
@@ -315,7 +330,12 @@ impl Plugin {
             applies: Applies {
                 always: a.always,
                 mentions,
+                mention_words,
+                text: a.text.clone(),
+                patterns: a.patterns.clone(),
+                districts_alt,
                 title,
+                title_words: a.title.iter().map(|t| t.trim().to_string()).collect(),
                 path: a.path.clone(),
                 meta: a.meta.clone(),
                 min_mentions: a.min_mentions.unwrap_or(1).max(1),
@@ -354,6 +374,81 @@ impl Plugin {
             }
         }
         None
+    }
+}
+
+impl Plugin {
+    /// Build the text condition again with `lexicon` (which now holds every plugin's
+    /// `[aliases]`), so an alias of an entry that `applies.patterns` uses counts as a mention.
+    /// Patterns that did not expand were reported when the plugin loaded, and are left out.
+    pub(crate) fn use_aliases(&mut self, lexicon: &crate::rule::lexicon::Lexicon) {
+        let a = &mut self.applies;
+        if a.patterns.iter().all(|p| lexicon.aliases_in(p).is_empty()) {
+            return;
+        }
+        let alts: Vec<String> = a
+            .text
+            .iter()
+            .map(|t| regex::escape(t.trim()))
+            .chain(
+                a.patterns
+                    .iter()
+                    .filter_map(|p| lexicon.expand(p).ok())
+                    .map(|e| format!("(?:{})", e.regex)),
+            )
+            .chain(a.districts_alt.clone())
+            .collect();
+        if let Ok(re) = Regex::new(&crate::normalize::for_matching(&format!(
+            "(?i){}",
+            alts.join("|")
+        ))) {
+            a.mentions = Some(re);
+        }
+    }
+
+    /// Why the plugin does not apply to `doc`: each of its `[applies]` conditions, and how it
+    /// failed (for `chiso explain`). Empty when it applies.
+    pub fn why_not(&self, doc: &Document) -> Vec<String> {
+        let a = &self.applies;
+        if a.always || self.applies_to(doc).is_some() {
+            return Vec::new();
+        }
+        let mut why = Vec::new();
+        if !a.path.is_empty() {
+            why.push(format!(
+                "path: the document's path {:?} contains none of {:?}",
+                doc.id, a.path
+            ));
+        }
+        for (key, values) in &a.meta {
+            why.push(match doc.meta.get(key) {
+                Some(v) => format!("meta: {key} = {v:?} contains none of {values:?}"),
+                None => format!("meta: the document has no `{key}` (wanted one of {values:?})"),
+            });
+        }
+        if a.title.is_some() {
+            let title: String = doc.title().chars().take(80).collect();
+            why.push(format!(
+                "title: the title «{title}» mentions none of {:?}",
+                a.title_words
+            ));
+        }
+        if let Some(re) = &a.mentions {
+            let found = re.find_iter(&doc.text).count();
+            let words = a.mention_words.join(", ");
+            why.push(if found == 0 {
+                format!("text: the text mentions none of {words}")
+            } else {
+                format!(
+                    "text: the text mentions {words} {found} time(s), fewer than min_mentions = {}",
+                    a.min_mentions
+                )
+            });
+        }
+        if why.is_empty() {
+            why.push("it has no [applies] condition, so it never applies".into());
+        }
+        why
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::{Catalog, Kind};
-use crate::diagnostic::{did_you_mean, from_toml_error, Diagnostic, Diagnostics};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::rule::lexicon::Lexicon;
 
 /// `readings.toml` as written.
@@ -242,9 +242,10 @@ impl Vocabulary {
         let mut b = Builder::default();
         let mut parsed = Vec::new();
         for (path, source, plugin) in files {
-            match toml::from_str::<ReadingsFile>(source) {
-                Ok(f) => parsed.push((path, source, plugin, f)),
-                Err(e) => diags.push(from_toml_error(path, source, &e)),
+            if let Some(f) =
+                crate::diagnostic::from_str_reporting::<ReadingsFile>(path, source, diags)
+            {
+                parsed.push((path, source, plugin, f));
             }
         }
         // Word lists first (all files), so readings may name any of them. The lexicon's guard

@@ -362,6 +362,33 @@ impl Lexicon {
         Ok(())
     }
 
+    /// The plugins' aliases of every entry `pattern` uses, directly or through other entries
+    /// (so a rule whose pattern says `%{VILLAGE_HEAD}` is also woken by the aliases' words).
+    pub fn aliases_in(&self, pattern: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut todo = vec![(pattern.to_string(), 0usize)];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some((p, depth)) = todo.pop() {
+            if depth > 16 {
+                continue;
+            }
+            let mut rest = p.as_str();
+            while let Some(start) = rest.find("%{") {
+                let after = &rest[start + 2..];
+                let Some(end) = after.find('}') else { break };
+                let name = after[..end].split(':').next().unwrap_or("").trim();
+                if let Some(entry) = self.entries.get(name) {
+                    if seen.insert(name.to_string()) {
+                        out.extend(entry.aliases.iter().map(|(a, _)| a.clone()));
+                        todo.push((entry.regex.clone(), depth + 1));
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+        }
+        out
+    }
+
     /// Expand every `%{NAME}` / `%{NAME:capture}` in `pattern`.
     pub fn expand(&self, pattern: &str) -> Result<Expanded, ExpandError> {
         let mut captures = Vec::new();

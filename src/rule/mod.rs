@@ -241,11 +241,13 @@ pub struct Candidate {
 pub const RULE_CONFIDENCE: f64 = 0.9;
 
 /// Why a match was not kept: the guard that dropped it (for `explain`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rejection {
     /// The guard field that dropped the match, and the words that made it.
     Guard(&'static str, String),
     NoValue,
+    /// The value is above its total ("431/411"): (value, total).
+    AboveTotal(f64, f64),
 }
 
 impl Rule {
@@ -309,6 +311,13 @@ impl Rule {
                 .find_map(|(g, p)| group(*g).and_then(|r| p.read(&sentence[r])))
             {
                 parsed.total = Some(t.value);
+            }
+            // A part is never more than its whole: "431 of 411" is no figure.
+            if let Some(t) = parsed.total.filter(|t| parsed.value > *t) {
+                if let Some(d) = dropped.as_deref_mut() {
+                    d.push((span, Rejection::AboveTotal(parsed.value, t)));
+                }
+                continue;
             }
             if let Some(r) = self.qualifier.and_then(group) {
                 if let Some(q) = crate::number::parse_quantity(&format!("{} 1", &sentence[r])) {
@@ -481,6 +490,14 @@ fn window_after(sentence: &str, at: usize, chars: usize) -> &str {
     }
 }
 
+/// What a rules file holds: the rules that compiled, and the id of every rule written in it,
+/// compiled or not (so a duplicate id is found even when one of the two rules has an error).
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    pub rules: Vec<Rule>,
+    pub ids: Vec<(String, Place)>,
+}
+
 /// Parse a rules file and compile every rule in it. Problems go to `diags`; the rules that
 /// compiled are returned even when others did not, so all problems are reported at once.
 pub fn load_file(
@@ -489,7 +506,7 @@ pub fn load_file(
     lexicon: &Lexicon,
     catalog: &Catalog,
     diags: &mut Diagnostics,
-) -> Vec<Rule> {
+) -> LoadedFile {
     let source = match std::fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) => {
@@ -497,12 +514,15 @@ pub fn load_file(
                 path,
                 format!("cannot read rules file: {e}"),
             ));
-            return Vec::new();
+            return LoadedFile::default();
         }
     };
     parse_rules(path, &source, plugin, lexicon, catalog, diags)
 }
 
+/// Each `[[rule]]` is read on its own: one rule's problem (a misspelt field, a wrong type)
+/// does not stop the others from being read and checked, and a misspelt field does not stop
+/// the rest of its own rule from being checked.
 pub fn parse_rules(
     path: &Path,
     source: &str,
@@ -510,18 +530,61 @@ pub fn parse_rules(
     lexicon: &Lexicon,
     catalog: &Catalog,
     diags: &mut Diagnostics,
-) -> Vec<Rule> {
-    let file: RuleFile = match toml::from_str(source) {
-        Ok(f) => f,
+) -> LoadedFile {
+    use toml::de::DeValue;
+    let mut loaded = LoadedFile::default();
+    let mut table = match toml::de::DeTable::parse(source) {
+        Ok(t) => t,
         Err(e) => {
             diags.push(from_toml_error(path, source, &e));
-            return Vec::new();
+            return loaded;
         }
     };
-    file.rule
-        .into_iter()
-        .filter_map(|spec| compile(spec, path, source, plugin, lexicon, catalog, diags))
-        .collect()
+    let span = table.span();
+    let rules = table.get_mut().remove("rule");
+    let rules = match rules {
+        Some(r) if matches!(r.get_ref(), DeValue::Array(_)) => {
+            let DeValue::Array(items) = r.into_inner() else {
+                unreachable!("matched an array")
+            };
+            items.into_iter().collect()
+        }
+        // Not an array of tables: the file as a whole says what is wrong.
+        Some(r) => {
+            table.get_mut().insert(
+                Spanned::new(span.start..span.start, std::borrow::Cow::Borrowed("rule")),
+                r,
+            );
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    // Anything else at the top level is an unknown field.
+    let rest = Spanned::new(span, DeValue::Table(table.into_inner()));
+    let _: Option<RuleFile> = crate::diagnostic::deserialize_reporting(path, source, rest, diags);
+    for item in rules {
+        if let Some((id, at)) = item
+            .get_ref()
+            .get("id")
+            .and_then(|v| Some((v.get_ref().as_str()?.to_string(), v.span().start)))
+        {
+            loaded.ids.push((id, Place::at(source, at)));
+        }
+        let errors_before = diags.errors().count();
+        let Some(spec) =
+            crate::diagnostic::deserialize_reporting::<RuleSpec>(path, source, item, diags)
+        else {
+            continue;
+        };
+        let read_cleanly = diags.errors().count() == errors_before;
+        // A rule with a misspelt field is still checked, but not used.
+        if let Some(rule) = compile(spec, path, source, plugin, lexicon, catalog, diags) {
+            if read_cleanly {
+                loaded.rules.push(rule);
+            }
+        }
+    }
+    loaded
 }
 
 /// RuleSpec → Rule, reporting every problem of the spec.
@@ -717,6 +780,7 @@ pub fn compile(
     }
     let regex = regex?;
     let id_place = Place::at(source, spec.id.span().start);
+    let triggers = triggers_with_aliases(&spec.triggers, spec.pattern.get_ref(), lexicon);
     Some(Rule {
         indicator: Arc::from(spec.indicator.get_ref().as_str()),
         description: spec.description,
@@ -728,12 +792,7 @@ pub fn compile(
             excerpt: id_place.excerpt,
             plugin: plugin.map(str::to_string),
         },
-        triggers: spec
-            .triggers
-            .iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect(),
+        triggers,
         priority: spec.priority,
         accent_insensitive: spec.accent_insensitive,
         regex,
@@ -762,10 +821,81 @@ pub fn compile(
     })
 }
 
+/// A rule's trigger words, and the plugins' aliases of the lexicon entries its pattern uses: an
+/// alias ("trưởng xóm" for %{VILLAGE_HEAD}) may be the only word of a match, and a sentence
+/// holding it must wake the rule. A rule without triggers stays without (it runs everywhere).
+fn triggers_with_aliases(written: &[String], pattern: &str, lexicon: &Lexicon) -> Vec<String> {
+    let mut triggers: Vec<String> = written
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if triggers.is_empty() {
+        return triggers;
+    }
+    for alias in lexicon.aliases_in(pattern) {
+        let alias = alias.trim().to_string();
+        if !alias.is_empty()
+            && !triggers
+                .iter()
+                .any(|t| t.to_lowercase() == alias.to_lowercase())
+        {
+            triggers.push(alias);
+        }
+    }
+    triggers
+}
+
 fn first_line(s: &str) -> String {
     s.lines()
         .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)
         .trim()
         .to_string()
+}
+
+#[cfg(test)]
+mod value_above_total {
+    use super::*;
+
+    const RULES: &str = r#"[[rule]]
+id = "t.ratio"
+indicator = "ntm_communes"
+pattern = '%{COUNT_OF:value}\s+xã'
+
+[[rule]]
+id = "t.apart"
+indicator = "ntm_communes"
+pattern = '%{QNUM:value}\s+trong\s+%{QNUM:total}\s+xã'
+"#;
+
+    fn rules() -> Vec<Rule> {
+        let catalog = Catalog::load(Path::new("rules/indicators.toml")).expect("catalogue");
+        let lexicon = Lexicon::load(Path::new("rules/lexicon.toml")).expect("lexicon");
+        let mut diags = Diagnostics::default();
+        let loaded = parse_rules(
+            Path::new("t.toml"),
+            RULES,
+            None,
+            &lexicon,
+            &catalog,
+            &mut diags,
+        );
+        assert!(!diags.has_errors(), "{diags}");
+        loaded.rules
+    }
+
+    /// "431/411": a value above its total is no figure, read as a ratio or from two captures.
+    #[test]
+    fn a_value_above_its_total_is_dropped() {
+        let rules = rules();
+        let found = rules[0].find_in_text("có 17/21 xã đạt chuẩn");
+        assert_eq!((found[0].value, found[0].total), (17.0, Some(21.0)));
+        assert!(rules[0].find_in_text("có 431/411 xã đạt chuẩn").is_empty());
+        let text = "có 23 trong 21 xã đạt chuẩn";
+        assert!(rules[1].find_in_text(text).is_empty());
+        let mut dropped = Vec::new();
+        rules[1].find(text, 0..text.len(), &mut Vec::new(), Some(&mut dropped));
+        assert_eq!(dropped[0].1, Rejection::AboveTotal(23.0, 21.0));
+    }
 }
