@@ -13,7 +13,7 @@ use insta_cmd::assert_cmd_snapshot;
 fn with_filters(f: impl FnOnce()) {
     let mut settings = insta::Settings::clone_current();
     for (re, with) in common::filters() {
-        settings.add_filter(re, with);
+        settings.add_filter(&re, with);
     }
     settings.bind(f);
 }

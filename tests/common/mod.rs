@@ -36,12 +36,24 @@ pub fn write(path: &Path, text: &str) {
 }
 
 /// Filters for CLI snapshots: temporary paths and timings vary between runs.
-pub fn filters() -> Vec<(&'static str, &'static str)> {
+pub fn filters() -> Vec<(String, String)> {
     vec![
-        (r"in \d+\.\d+ s \(\d+\.\d+ MB/s\)", "in [TIME]"),
         (
-            r"(?:/private)?/(?:tmp|var/folders/[^ ]+?)/\.tmp[A-Za-z0-9]+",
-            "[TMP]",
+            r"in \d+\.\d+ s \(\d+\.\d+ MB/s\)".into(),
+            "in [TIME]".into(),
+        ),
+        (
+            r"(?:/private)?/(?:tmp|var/folders/[^ ]+?)/\.tmp[A-Za-z0-9]+".into(),
+            "[TMP]".into(),
+        ),
+        // The summary says where the rules and plugins were loaded from (a canonical path).
+        (
+            regex::escape(&root().canonicalize().unwrap().display().to_string()),
+            "[ROOT]".into(),
+        ),
+        (
+            regex::escape(&root().display().to_string()),
+            "[ROOT]".into(),
         ),
     ]
 }
