@@ -34,7 +34,6 @@ pub mod rule;
 pub mod ruleset;
 pub mod scaffold;
 pub mod script;
-pub mod xlsx;
 
 pub use document::Document;
 pub use extract::extract;

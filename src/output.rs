@@ -11,7 +11,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::catalog::Catalog;
 use crate::record::{format_number, Record};
-use crate::xlsx::{self, Cell, Sheet, Style, Width};
+use rust_xlsxwriter as xw;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -254,7 +254,7 @@ fn csv_row(r: &Record) -> Vec<String> {
 
 /// The Excel workbook: Records (the CSV's columns, typed, with each indicator's label),
 /// Pivot (indicator × province × district × period), Errors (documents that failed) and Run
-/// (chiso's version and the settings; no date, so runs give the same bytes).
+/// (chiso's version and the settings; no run date, so runs give the same bytes).
 fn workbook(
     records: &[Record],
     failed: &[(String, String)],
@@ -264,19 +264,12 @@ fn workbook(
         let ind = info.catalog.as_ref()?.get(id)?;
         Some(ind.label.clone())
     };
-    let sheets = [
-        records_sheet(records, &label),
-        pivot_sheet(records, info.catalog.as_deref(), &label),
-        errors_sheet(failed),
-        run_sheet(records, failed, info),
-    ];
-    xlsx::workbook(
-        &sheets,
-        &xlsx::Properties {
-            title: "chiso records".to_string(),
-            creator: format!("chiso {}", env!("CARGO_PKG_VERSION")),
-        },
-    )
+    let mut book = Book::new()?;
+    records_sheet(&mut book, records, &label)?;
+    pivot_sheet(&mut book, records, info.catalog.as_deref(), &label)?;
+    errors_sheet(&mut book, failed)?;
+    run_sheet(&mut book, records, failed, info)?;
+    book.finish()
 }
 
 /// The Records sheet's columns: the CSV's, with the indicator's label after its id.
@@ -286,9 +279,13 @@ pub fn xlsx_header() -> Vec<&'static str> {
     h
 }
 
-fn records_sheet(records: &[Record], label: &dyn Fn(&str) -> Option<String>) -> Sheet {
+fn records_sheet(
+    book: &mut Book,
+    records: &[Record],
+    label: &dyn Fn(&str) -> Option<String>,
+) -> io::Result<()> {
     let header = xlsx_header();
-    let mut sheet = Sheet::new("Records", &header);
+    let mut sheet = book.sheet("Records", &header)?;
     sheet.widths = header
         .iter()
         .map(|h| match *h {
@@ -303,7 +300,7 @@ fn records_sheet(records: &[Record], label: &dyn Fn(&str) -> Option<String>) -> 
     let digits = |v: Option<i32>| v.map_or(Cell::Empty, Cell::digits);
     for r in records {
         let c = r.counterpart.as_ref();
-        sheet.rows.push(vec![
+        sheet.push(vec![
             text(&r.doc),
             text(&r.indicator),
             Cell::opt_text(label(&r.indicator).as_deref()),
@@ -328,9 +325,9 @@ fn records_sheet(records: &[Record], label: &dyn Fn(&str) -> Option<String>) -> 
             Cell::opt_text(c.map(|c| c.provinces.join("; ")).as_deref()),
             Cell::opt_text(c.and_then(|c| c.district.as_deref())),
             Cell::opt_text(c.and_then(|c| c.commune.as_deref())),
-        ]);
+        ])?;
     }
-    sheet
+    sheet.finish()
 }
 
 /// A record's period as a pivot column: its sort key and its heading.
@@ -360,10 +357,11 @@ fn period_column(r: &Record) -> ((u8, i32, i32), String) {
 /// of one indicator for one place and period are often the same figure reported twice, or parts
 /// of a whole, so they are not summed. The count says how many figures there were.
 fn pivot_sheet(
+    book: &mut Book,
     records: &[Record],
     catalog: Option<&Catalog>,
     label: &dyn Fn(&str) -> Option<String>,
-) -> Sheet {
+) -> io::Result<()> {
     let order: BTreeMap<&str, usize> = catalog
         .map(|c| c.ids().enumerate().map(|(i, id)| (id, i)).collect())
         .unwrap_or_default();
@@ -404,7 +402,7 @@ fn pivot_sheet(
         .chain(periods.values().map(|h| format!("figures {h}")))
         .collect();
     header.extend(headings.iter().map(String::as_str));
-    let mut sheet = Sheet::new("Pivot", &header);
+    let mut sheet = book.sheet("Pivot", &header)?;
     sheet.freeze_columns = fixed;
     sheet.widths = vec![Width { min: 6, max: 40 }];
     for ((_, id, province, district), by_period) in &cells {
@@ -426,25 +424,30 @@ fn pivot_sheet(
                 .get(p)
                 .map_or(Cell::Empty, |(n, _)| Cell::number(*n as f64))
         }));
-        sheet.rows.push(row);
+        sheet.push(row)?;
     }
-    sheet
+    sheet.finish()
 }
 
-fn errors_sheet(failed: &[(String, String)]) -> Sheet {
-    let mut sheet = Sheet::new("Errors", &["doc", "error"]);
+fn errors_sheet(book: &mut Book, failed: &[(String, String)]) -> io::Result<()> {
+    let mut sheet = book.sheet("Errors", &["doc", "error"])?;
     sheet.widths = vec![Width { min: 6, max: 40 }, Width { min: 20, max: 80 }];
     for (doc, why) in failed {
-        sheet.rows.push(vec![
+        sheet.push(vec![
             Cell::text(doc.as_str()),
             Cell::Text(why.clone(), Style::Wrap),
-        ]);
+        ])?;
     }
-    sheet
+    sheet.finish()
 }
 
-fn run_sheet(records: &[Record], failed: &[(String, String)], info: &WorkbookInfo) -> Sheet {
-    let mut sheet = Sheet::new("Run", &["item", "value"]);
+fn run_sheet(
+    book: &mut Book,
+    records: &[Record],
+    failed: &[(String, String)],
+    info: &WorkbookInfo,
+) -> io::Result<()> {
+    let mut sheet = book.sheet("Run", &["item", "value"])?;
     sheet.autofilter = false;
     sheet.widths = vec![Width { min: 6, max: 30 }, Width { min: 20, max: 90 }];
     let docs: BTreeSet<&str> = records.iter().map(|r| r.doc.as_str()).collect();
@@ -477,9 +480,299 @@ fn run_sheet(records: &[Record], failed: &[(String, String)], info: &WorkbookInf
             .map(|(k, v)| (k.to_string(), Cell::Text(v.to_string(), Style::Wrap))),
     );
     for (k, v) in lines {
-        sheet.rows.push(vec![Cell::text(k), v]);
+        sheet.push(vec![Cell::text(k), v])?;
     }
-    sheet
+    sheet.finish()
+}
+
+// The workbook's sheets, laid out here and written by rust_xlsxwriter.
+
+/// Excel's limits: rows in a sheet, characters in a cell.
+const MAX_ROWS: usize = 1_048_576;
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// How a cell looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Bold on a light fill: header rows.
+    Header,
+    /// Text or a number as Excel shows it by default, top-aligned.
+    Plain,
+    /// Text wrapped within the column width, top-aligned.
+    Wrap,
+    /// A whole number with thousands separators (1,234,567).
+    Integer,
+    /// Two decimals (0.85).
+    Fixed2,
+    /// Digits only, no separators: years, offsets.
+    Digits,
+}
+
+impl Style {
+    /// Every style, in the order of its discriminant (`style as usize` indexes this).
+    const ALL: [Style; 6] = [
+        Style::Header,
+        Style::Plain,
+        Style::Wrap,
+        Style::Integer,
+        Style::Fixed2,
+        Style::Digits,
+    ];
+
+    /// The cell format; number formats are Excel's built-in 1 `0`, 2 `0.00` and 3 `#,##0`.
+    fn format(self) -> xw::Format {
+        let top = xw::Format::new().set_align(xw::FormatAlign::Top);
+        match self {
+            Style::Header => top
+                .set_bold()
+                .set_background_color(xw::Color::RGB(0xDDEBF7)),
+            Style::Plain => top,
+            Style::Wrap => top.set_text_wrap(),
+            Style::Integer => top.set_num_format_index(3),
+            Style::Fixed2 => top.set_num_format_index(2),
+            Style::Digits => top.set_num_format_index(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String, Style),
+    Number(f64, Style),
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into(), Style::Plain)
+    }
+
+    /// Text, or an empty cell when there is none.
+    fn opt_text(s: Option<&str>) -> Cell {
+        match s {
+            Some(s) if !s.is_empty() => Cell::text(s),
+            _ => Cell::Empty,
+        }
+    }
+
+    /// A number: whole numbers with thousands separators, others as Excel shows them.
+    fn number(v: f64) -> Cell {
+        let style = if v.fract() == 0.0 {
+            Style::Integer
+        } else {
+            Style::Plain
+        };
+        Cell::Number(v, style)
+    }
+
+    /// A number shown as plain digits (a year, an offset).
+    fn digits(v: impl Into<f64>) -> Cell {
+        Cell::Number(v.into(), Style::Digits)
+    }
+
+    /// How wide the cell reads, in characters, for sizing its column.
+    fn width(&self) -> usize {
+        match self {
+            Cell::Empty => 0,
+            Cell::Text(s, _) => s.lines().map(|l| l.width()).max().unwrap_or(0),
+            Cell::Number(v, Style::Integer) => {
+                let digits = format_number(*v).len();
+                digits + digits.saturating_sub(1) / 3
+            }
+            Cell::Number(v, Style::Fixed2) => format!("{v:.2}").len(),
+            Cell::Number(v, _) => format_number(*v).len(),
+        }
+    }
+}
+
+/// A column's width: sized from its content (in characters, header included) between `min`
+/// and `max`.
+#[derive(Debug, Clone, Copy)]
+struct Width {
+    min: usize,
+    max: usize,
+}
+
+impl Default for Width {
+    fn default() -> Self {
+        Width { min: 6, max: 40 }
+    }
+}
+
+/// A workbook being written: its sheets go straight into rust_xlsxwriter, row by row, in its
+/// low-memory mode (rows are kept in a temporary file, strings still shared).
+struct Book {
+    workbook: xw::Workbook,
+    formats: [xw::Format; Style::ALL.len()],
+}
+
+fn xlsx_error(e: xw::XlsxError) -> io::Error {
+    io::Error::other(format!("writing the workbook: {e}"))
+}
+
+impl Book {
+    /// A workbook whose properties carry a fixed date (1980-01-01), as every zip entry does,
+    /// so the same sheets give the same bytes.
+    fn new() -> io::Result<Book> {
+        // Each sheet's rows go through a temporary file, which rust_xlsxwriter expects to be
+        // able to make (it panics if it cannot): say so as an error instead.
+        tempfile::tempfile().map_err(|e| {
+            io::Error::other(format!(
+                "the workbook is written through temporary files in {}: {e}",
+                std::env::temp_dir().display()
+            ))
+        })?;
+        let mut workbook = xw::Workbook::new();
+        let date = xw::ExcelDateTime::from_ymd(1980, 1, 1).map_err(xlsx_error)?;
+        workbook.set_properties(
+            &xw::DocProperties::new()
+                .set_title("chiso records")
+                .set_author(format!("chiso {}", env!("CARGO_PKG_VERSION")))
+                .set_creation_datetime(&date),
+        );
+        Ok(Book {
+            workbook,
+            formats: Style::ALL.map(Style::format),
+        })
+    }
+
+    /// A new sheet with its header row.
+    fn sheet(&mut self, name: &str, header: &[&str]) -> io::Result<Sheet<'_>> {
+        let ws = self.workbook.add_worksheet_with_low_memory();
+        ws.set_name(name).map_err(xlsx_error)?;
+        let mut sheet = Sheet {
+            name: name.to_string(),
+            ws,
+            formats: &self.formats,
+            widths: Vec::new(),
+            header: header.iter().map(|h| h.width()).collect(),
+            content: Vec::new(),
+            rows: 0,
+            freeze_columns: 0,
+            autofilter: true,
+        };
+        for (c, h) in header.iter().enumerate() {
+            sheet.cell(0, c, Cell::Text(h.to_string(), Style::Header))?;
+        }
+        Ok(sheet)
+    }
+
+    /// The .xlsx bytes.
+    fn finish(mut self) -> io::Result<Vec<u8>> {
+        self.workbook.save_to_buffer().map_err(xlsx_error)
+    }
+}
+
+/// One worksheet being written: a header row, then data rows; [`Sheet::finish`] sizes the
+/// columns, freezes the panes and sets the filter.
+struct Sheet<'a> {
+    name: String,
+    ws: &'a mut xw::Worksheet,
+    formats: &'a [xw::Format; Style::ALL.len()],
+    /// Per column (missing: the default).
+    widths: Vec<Width>,
+    /// The header's width and the widest cell's so far, per column, in characters.
+    header: Vec<usize>,
+    content: Vec<usize>,
+    /// Data rows written.
+    rows: usize,
+    /// Columns kept in view when scrolling right (the header row is always frozen).
+    freeze_columns: usize,
+    autofilter: bool,
+}
+
+impl Sheet<'_> {
+    /// The next data row. Fails past Excel's row limit.
+    fn push(&mut self, row: Vec<Cell>) -> io::Result<()> {
+        if self.rows + 1 >= MAX_ROWS {
+            return Err(io::Error::other(format!(
+                "sheet {} would have more than {MAX_ROWS} rows, Excel's limit (header included): use --format csv or jsonl",
+                self.name
+            )));
+        }
+        self.rows += 1;
+        if self.content.len() < row.len() {
+            self.content.resize(row.len(), 0);
+        }
+        for (c, cell) in row.into_iter().enumerate() {
+            self.content[c] = self.content[c].max(cell.width());
+            self.cell(self.rows, c, cell)?;
+        }
+        Ok(())
+    }
+
+    fn cell(&mut self, row: usize, column: usize, cell: Cell) -> io::Result<()> {
+        let (row, column) = (row as u32, column as u16);
+        match cell {
+            Cell::Empty => return Ok(()),
+            Cell::Text(t, style) => {
+                let format = &self.formats[style as usize];
+                self.ws
+                    .write_string_with_format(row, column, cell_text(t), format)
+            }
+            Cell::Number(v, style) if v.is_finite() => {
+                let format = &self.formats[style as usize];
+                self.ws.write_number_with_format(row, column, v, format)
+            }
+            // Excel has no NaN or infinity: as text.
+            Cell::Number(v, style) => {
+                let format = &self.formats[style as usize];
+                self.ws
+                    .write_string_with_format(row, column, v.to_string(), format)
+            }
+        }
+        .map(|_| ())
+        .map_err(xlsx_error)
+    }
+
+    /// Each column's width in characters: its widest cell, header included (with room for the
+    /// autofilter's button), within the column's bounds.
+    fn column_widths(&self) -> Vec<usize> {
+        (0..self.header.len().max(self.content.len()))
+            .map(|c| {
+                let bounds = self.widths.get(c).copied().unwrap_or_default();
+                let header = self
+                    .header
+                    .get(c)
+                    .map_or(0, |h| h + if self.autofilter { 3 } else { 0 });
+                let content = self.content.get(c).copied().unwrap_or(0);
+                header
+                    .max(content)
+                    .clamp(bounds.min, bounds.max.max(bounds.min))
+            })
+            .collect()
+    }
+
+    fn finish(self) -> io::Result<()> {
+        let widths = self.column_widths();
+        // The header row stays in view, and `freeze_columns` columns with it.
+        self.ws
+            .set_freeze_panes(1, self.freeze_columns as u16)
+            .map_err(xlsx_error)?;
+        for (c, chars) in widths.iter().enumerate() {
+            // Excel's unit is the width of a digit (7 pixels); a little more for padding and
+            // for Vietnamese letters, wider than digits with their marks.
+            let pixels = ((*chars as f64 * 1.1 + 1.0) * 7.0).round() as u32;
+            self.ws
+                .set_column_width_pixels(c as u16, pixels)
+                .map_err(xlsx_error)?;
+        }
+        if self.autofilter && !widths.is_empty() {
+            self.ws
+                .autofilter(0, 0, self.rows as u32, widths.len() as u16 - 1)
+                .map_err(xlsx_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// A cell's text as Excel holds it: at most [`MAX_CELL_CHARS`] characters, cut with an
+/// ellipsis.
+fn cell_text(s: String) -> String {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        None => s,
+        Some(_) => s.chars().take(MAX_CELL_CHARS - 1).chain(['…']).collect(),
+    }
 }
 
 const TABLE_COLUMNS: usize = 10;
@@ -801,5 +1094,78 @@ mod tests {
         let h = xlsx_header();
         assert_eq!(h.len(), CSV_HEADER.len() + 1);
         assert_eq!(&h[..3], ["doc", "indicator", "label"]);
+    }
+
+    #[test]
+    fn styles_index_their_formats() {
+        for (i, style) in Style::ALL.into_iter().enumerate() {
+            assert_eq!(style as usize, i);
+        }
+    }
+
+    #[test]
+    fn cells_hold_at_most_excels_length() {
+        assert_eq!(cell_text("Lê Chân".to_string()), "Lê Chân");
+        let long = cell_text("đ".repeat(MAX_CELL_CHARS + 5));
+        assert_eq!(long.chars().count(), MAX_CELL_CHARS);
+        assert!(long.ends_with('…'));
+        let exact = "đ".repeat(MAX_CELL_CHARS);
+        assert_eq!(cell_text(exact.clone()), exact);
+    }
+
+    #[test]
+    fn columns_are_sized_to_their_content_within_bounds() {
+        let mut book = Book::new().unwrap();
+        let mut s = book.sheet("Records", &["doc", "value", "quote"]).unwrap();
+        s.widths = vec![
+            Width::default(),
+            Width::default(),
+            Width { min: 30, max: 60 },
+        ];
+        s.push(vec![
+            Cell::text("Thành ủy"),
+            Cell::number(1_234_567.0),
+            Cell::text("ngắn"),
+        ])
+        .unwrap();
+        s.push(vec![Cell::text("x".repeat(100))]).unwrap();
+        // doc: cut at 40; value: "1,234,567" is 9, the header with its filter button 8;
+        // quote: at least 30.
+        assert_eq!(s.column_widths(), [40, 9, 30]);
+        s.autofilter = false;
+        s.widths.clear();
+        assert_eq!(s.column_widths(), [40, 9, 6]);
+    }
+
+    fn one_sheet(rows: Vec<Vec<Cell>>) -> io::Result<Vec<u8>> {
+        let mut book = Book::new()?;
+        let mut s = book.sheet("Records", &["doc", "value"])?;
+        for row in rows {
+            s.push(row)?;
+        }
+        s.finish()?;
+        book.finish()
+    }
+
+    #[test]
+    fn same_sheets_same_bytes() {
+        let rows = || {
+            vec![
+                vec![Cell::text("Thành ủy"), Cell::number(1234.5)],
+                vec![Cell::text("a\u{1}b _x0041_"), Cell::number(f64::NAN)],
+            ]
+        };
+        let a = one_sheet(rows()).unwrap();
+        assert_eq!(a, one_sheet(rows()).unwrap());
+        assert!(a.starts_with(b"PK\x03\x04"));
+    }
+
+    #[test]
+    fn a_sheet_over_excels_rows_is_refused() {
+        let e = one_sheet(vec![vec![Cell::Empty]; MAX_ROWS])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Records") && e.contains("csv"), "{e}");
+        assert!(one_sheet(vec![vec![Cell::Empty]; MAX_ROWS - 1]).is_ok());
     }
 }

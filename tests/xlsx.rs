@@ -195,6 +195,33 @@ fn same_input_same_bytes() {
     let a = std::fs::read(a).unwrap();
     assert_eq!(a, std::fs::read(b).unwrap());
     assert!(a.starts_with(b"PK\x03\x04"));
+    // No date but a fixed one: every zip entry and the document properties say 1980-01-01.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).unwrap();
+        let t = entry.last_modified().unwrap_or_default();
+        assert_eq!(
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
+            (1980, 1, 1, 0, 0, 0),
+            "{}",
+            entry.name()
+        );
+    }
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+        .unwrap();
+    for date in ["<dcterms:created", "<dcterms:modified"] {
+        let at = core.find(date).unwrap_or_else(|| panic!("{core}"));
+        assert!(core[at..].contains("1980-01-01T00:00:00Z"), "{core}");
+    }
+    assert!(core.contains("<dc:creator>chiso "), "{core}");
     // To a pipe or a redirect, the same workbook as -o writes.
     let out = chiso()
         .args(["extract", "samples", "-f", "xlsx", "-q"])
