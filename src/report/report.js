@@ -11,7 +11,7 @@
     target: 'chỉ tiêu', collective: 'tập thể'
   };
   var QUALIFIERS = { at_least: '≥ ', at_most: '≤ ', approx: '≈ ', exact: '' };
-  var COLOURS = ['#1f5fa8', '#d9822b', '#2e8b57', '#a23b72', '#6b6b6b', '#c7a500'];
+  var COLOURS = ['#1f5fa8', '#d9822b', '#2e8b57', '#a23b72', '#17a2b8', '#c7a500', '#6f42c1', '#8c564b'];
   var $ = function (id) { return document.getElementById(id); };
   var number = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
 
@@ -85,6 +85,11 @@
       .map(function (k) { return [k, n[k]]; });
   }
 
+  // Each year keeps its colour in every chart; figures of no known year are grey.
+  var yearColour = {'-': '#9aa0a6'};
+  counted(yearKey).map(function (y) { return y[0]; }).filter(function (y) { return y !== '-'; })
+    .sort(function (a, b) { return a - b; })
+    .forEach(function (y, k) { yearColour[y] = COLOURS[k % COLOURS.length]; });
   var shown = [], page = 0;
   var commune = '';  // set by a pivot cell of a commune; cleared with the filters
 
@@ -143,12 +148,12 @@
     $('pivot').innerHTML = html;
   }
 
-  // A round top for the axis: 1, 2, 2.5 or 5 times a power of ten.
-  function nice(max) {
-    if (!(max > 0)) return 1;
-    var p = Math.pow(10, Math.floor(Math.log10(max)));
+  // A round step for the axis: 1, 2, 2.5 or 5 times a power of ten.
+  function niceStep(x) {
+    if (!(x > 0)) return 1;
+    var p = Math.pow(10, Math.floor(Math.log10(x)));
     var steps = [1, 2, 2.5, 5, 10];
-    for (var k = 0; k < steps.length; k++) if (steps[k] * p >= max) return steps[k] * p;
+    for (var k = 0; k < steps.length; k++) if (steps[k] * p >= x) return steps[k] * p;
     return 10 * p;
   }
 
@@ -205,14 +210,15 @@
         if (v) max = Math.max(max, median(v));
       });
     });
-    max = nice(max);
+    var step = niceStep(max / 4), ticks = Math.max(1, Math.ceil(max / step - 1e-9));
+    max = step * ticks;
     var bw = 14, gap = 18, left = 64, top = 12, h = 170, bottom = 90, legend = 96;
     var group = yearList.length * bw + gap;
     var width = Math.max(420, left + catList.length * group + 10, left + yearList.length * legend);
     var svg = '<svg class="chart" role="img" width="' + width + '" height="' + (top + h + bottom + 24) +
       '" viewBox="0 0 ' + width + ' ' + (top + h + bottom + 24) + '"><title>' + esc(label(i)) + '</title>';
-    for (var t = 0; t <= 4; t++) {
-      var yv = max * t / 4, yy = top + h - h * t / 4;
+    for (var t = 0; t <= ticks; t++) {
+      var yv = step * t, yy = top + h - h * t / ticks;
       svg += '<line class="grid" x1="' + left + '" x2="' + (width - 4) + '" y1="' + yy + '" y2="' + yy + '"/>' +
         '<text class="tick" x="' + (left - 4) + '" y="' + (yy + 4) + '" text-anchor="end">' + number.format(yv) + '</text>';
     }
@@ -222,7 +228,7 @@
         var v = cells[c + '\u0001' + y];
         if (!v) return;
         var m = median(v), bh = Math.max(1, h * m / max);
-        svg += '<rect class="bar" fill="' + COLOURS[yi % COLOURS.length] + '" x="' + (x0 + yi * bw) + '" y="' + (top + h - bh) +
+        svg += '<rect class="bar" fill="' + yearColour[y] + '" x="' + (x0 + yi * bw) + '" y="' + (top + h - bh) +
           '" width="' + (bw - 2) + '" height="' + bh + '"><title>' + esc(c) + ' · ' + (y === '-' ? 'không rõ năm' : y) + ': ' +
           number.format(m) + (u === 'percent' ? '%' : ' ' + esc(unit(u))) + ' (' + v.length + ' số liệu)</title></rect>';
       });
@@ -233,7 +239,7 @@
     svg += '<line class="axis" x1="' + left + '" x2="' + (width - 4) + '" y1="' + (top + h) + '" y2="' + (top + h) + '"/>';
     yearList.forEach(function (y, yi) {
       var lx = left + yi * legend;
-      svg += '<rect fill="' + COLOURS[yi % COLOURS.length] + '" x="' + lx + '" y="' + (top + h + bottom + 8) + '" width="10" height="10"/>' +
+      svg += '<rect fill="' + yearColour[y] + '" x="' + lx + '" y="' + (top + h + bottom + 8) + '" width="10" height="10"/>' +
         '<text class="legend" x="' + (lx + 14) + '" y="' + (top + h + bottom + 17) + '">' + (y === '-' ? 'không rõ năm' : y) + '</text>';
     });
     svg += '</svg>';

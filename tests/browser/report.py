@@ -146,10 +146,25 @@ def probe(html, profile):
                       .replace("&lt;", "<").replace("&gt;", ">"))
 
 
-def screenshot(html, png, profile, height=2400):
+def screenshot(html, png, profile, height=2400, hide=(), script=""):
+    """A screenshot of the page's top; `hide` sections (CSS ids) are left out so that what
+    lies below them comes into view, and `script` runs after the page's own."""
+    shot = html
+    if hide or script:
+        with open(html, encoding="utf-8") as f:
+            page = f.read()
+        style = "<style>" + "".join(f"#{h}{{display:none}}" for h in hide) + "</style>"
+        page = page.replace("</head>", style + "</head>", 1)
+        if script:
+            page = page.replace("</body>", f"<script>{script}</script></body>")
+        shot = png[:-4] + ".shot.html"
+        with open(shot, "w", encoding="utf-8") as f:
+            f.write(page)
     subprocess.run(browser([f"--screenshot={png}", f"--window-size=1400,{height}",
-                            "file://" + html], profile),
+                            "file://" + shot], profile),
                    capture_output=True, timeout=300, check=True)
+    if shot != html:
+        os.remove(shot)
     if not os.path.getsize(png):
         sys.exit(f"{png}: empty screenshot")
 
@@ -255,6 +270,13 @@ def main():
               r2["figures_in_data"] == r["figures_in_data"] and r2["in_paragraph"] == r2["cards"],
               failures, json.dumps(r2))
         screenshot(samples, os.path.join(out, "samples.png"), profile)
+        screenshot(samples, os.path.join(out, "samples-charts.png"), profile, hide=["pivot-section"])
+        screenshot(samples, os.path.join(out, "samples-figures.png"), profile,
+                   hide=["pivot-section", "charts-section"])
+        # A filter chosen: the indicator of new members, through its control.
+        pick = ("var s=document.getElementById('f-indicator');s.value='new_party_members';"
+                "s.dispatchEvent(new Event('change'));")
+        screenshot(samples, os.path.join(out, "samples-filtered.png"), profile, height=1600, script=pick)
 
         gen = os.path.join(tmp, "generated.jsonl")
         corpus(gen, 1800)
@@ -267,7 +289,9 @@ def main():
         print("generated:", json.dumps(r, ensure_ascii=False), file=sys.stderr)
         checks("generated", r, failures, big=True)
         screenshot(big, os.path.join(out, "generated.png"), profile)
-    print(f"screenshots: {out}/samples.png, {out}/generated.png", file=sys.stderr)
+        screenshot(big, os.path.join(out, "generated-charts.png"), profile, hide=["pivot-section"])
+    print(f"screenshots in {out}: samples.png, samples-charts.png, samples-figures.png, "
+          "samples-filtered.png, generated.png, generated-charts.png", file=sys.stderr)
     if failures:
         sys.exit(f"{len(failures)} browser checks failed")
     print("browser checks passed", file=sys.stderr)
