@@ -1333,8 +1333,9 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
         (None, None) => {}
     }
     // A total: kept when the indicator has one; a share "x/y" of what has no total is not it.
-    // "431/411" (more than the whole) is no figure, unless y is a plan ("3/2 chi bộ theo kế
-    // hoạch": a result over its target keeps the value alone).
+    // Of an indicator counted as part of a whole, "431/411" (more than the whole) is no
+    // figure, unless y is a plan ("3/2 chi bộ theo kế hoạch"). Of one without a total,
+    // "phát triển được 195/160 đảng viên" is a result over its target: the value alone.
     if let Some(t) = m.total {
         // "thành lập được 3/5 chi bộ … theo kế hoạch": y is the plan, x the figure.
         let plan_total = ctx
@@ -1342,7 +1343,7 @@ fn weigh(ctx: &Ctx, ri: usize, inherited: Option<&(Hit, f64)>) -> Weighed {
             .in_range(vocab.sets.plan_after, ctx.noun_end..ctx.windows[ctx.i].end)
             .next()
             .is_some();
-        if m.value > t && m.total_slash && !plan_total {
+        if r.total && m.value > t && m.total_slash && !plan_total {
             w.failed = Some(ctx.s.say(|| {
                 format!(
                     "«x/y» with x above y: {} of {} is no part of a whole",
