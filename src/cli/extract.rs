@@ -267,7 +267,7 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
                     summary.records
                 ),
             );
-            let saved = super::report::save(&mut report, rs, &inputs, &opts, path);
+            let saved = super::report::save(&mut report, rs, &inputs, &opts, path, args.quiet);
             if saved != ExitStatus::Success {
                 status = Some(saved);
             }

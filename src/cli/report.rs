@@ -99,7 +99,7 @@ pub fn run(args: ReportArgs) -> ExitStatus {
         text_field: args.text_field.clone(),
         ..RunOptions::default()
     };
-    let status = save(&mut report, &rs, &inputs, &opts, &args.output);
+    let status = save(&mut report, &rs, &inputs, &opts, &args.output, false);
     if bad > 0 {
         eprintln!("chiso: {bad} lines of {name} are not records and were left out");
         return ExitStatus::Failure;
@@ -116,13 +116,15 @@ fn meta_header(records: &Path) -> Option<String> {
 }
 
 /// Read the documents again for the paragraphs, then write the page atomically; says on
-/// stderr what was written and which documents' paragraphs could not be shown.
+/// stderr (unless `quiet`) what was written and how many documents' paragraphs could not be
+/// shown. Failing to write is always said.
 pub(super) fn save(
     report: &mut Report,
     rs: &Ruleset,
     inputs: &[Input],
     opts: &RunOptions,
     path: &Path,
+    quiet: bool,
 ) -> ExitStatus {
     report.setting("rules", rs.describe());
     let wanted: HashSet<String> = report.documents().map(str::to_string).collect();
@@ -141,6 +143,9 @@ pub(super) fn save(
         return ExitStatus::Error;
     }
     let without = report.without_text();
+    if quiet {
+        return ExitStatus::Success;
+    }
     eprintln!(
         "chiso: report written to {} ({} figures{})",
         path.display(),
