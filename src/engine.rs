@@ -78,6 +78,8 @@ pub struct Summary {
     /// Records left out for a confidence below `--min-confidence`, and that floor.
     pub below_confidence: usize,
     pub min_confidence: f64,
+    /// Lines of script `print`/`debug` output not shown (past the first of each document).
+    pub script_output_dropped: usize,
 }
 
 impl Summary {
@@ -98,6 +100,13 @@ impl Summary {
             secs,
             mbps
         );
+        if self.script_output_dropped > 0 {
+            s.push_str(&format!(
+                "{} lines of script print/debug output not shown (the first {} of each document are)\n",
+                self.script_output_dropped,
+                crate::script::OUTPUT_LINES
+            ));
+        }
         if self.below_confidence > 0 {
             s.push_str(&format!(
                 "{} records left out for a confidence below {} (--min-confidence)\n",
@@ -301,6 +310,8 @@ pub struct Outcome {
     pub below_confidence: usize,
     /// What the document says of itself (see [`Event::Records`]).
     pub meta: BTreeMap<String, String>,
+    /// Lines of script output not shown (past [`crate::script::OUTPUT_LINES`]).
+    pub script_output_dropped: usize,
 }
 
 /// Read and extract one file, or standard input.
@@ -351,6 +362,7 @@ fn kept(opts: &RunOptions, id: &str, hash: Option<&str>, bytes: usize) -> Option
         kept: Some(kept),
         below_confidence: 0,
         meta: BTreeMap::new(),
+        script_output_dropped: 0,
     })
 }
 
@@ -371,7 +383,10 @@ fn outcome(
                 read_as.push("text");
             }
             let mut below_confidence = 0;
-            let records = extract(rs, &doc)
+            crate::script::begin_document(&doc.id);
+            let records = extract(rs, &doc);
+            let script_output_dropped = crate::script::end_document();
+            let records = records
                 .map(|mut r| {
                     let n = r.len();
                     r.retain(|r| r.confidence >= opts.min_confidence);
@@ -388,6 +403,7 @@ fn outcome(
                 kept: None,
                 below_confidence,
                 meta: self_described(&doc),
+                script_output_dropped,
             }
         }
         Err(e) => Outcome {
@@ -426,6 +442,7 @@ impl Outcome {
             kept: None,
             below_confidence: 0,
             meta: BTreeMap::new(),
+            script_output_dropped: 0,
         }
     }
 }
@@ -777,6 +794,7 @@ pub fn run(
         for o in outcomes {
             summary.bytes += o.bytes;
             summary.below_confidence += o.below_confidence;
+            summary.script_output_dropped += o.script_output_dropped;
             if let Some(r) = o.read_as {
                 *summary.encodings.entry(r).or_default() += 1;
             }

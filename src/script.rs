@@ -71,9 +71,64 @@ impl std::fmt::Debug for Script {
     }
 }
 
+/// Lines of script `print`/`debug` shown per document; the rest are counted, not shown, so
+/// that one chatty script cannot bury a batch's summary or fill a disk.
+pub const OUTPUT_LINES: usize = 20;
+
+/// Script output of the document being extracted on this thread.
+#[derive(Default)]
+struct Output {
+    doc: String,
+    shown: usize,
+    dropped: usize,
+}
+
+/// The document whose scripts run next on this thread: its output starts from nothing.
+pub fn begin_document(id: &str) {
+    OUTPUT.with(|o| {
+        let mut o = o.borrow_mut();
+        o.doc.clear();
+        o.doc.push_str(id);
+        o.shown = 0;
+        o.dropped = 0;
+    });
+}
+
+/// The document's scripts are done: says how many lines of their output were dropped (on
+/// stderr, once) and returns that number.
+pub fn end_document() -> usize {
+    OUTPUT.with(|o| {
+        let o = o.borrow();
+        if o.dropped > 0 {
+            eprintln!(
+                "script ({}): {} more lines of print/debug output not shown (the first {OUTPUT_LINES} of each document are)",
+                o.doc, o.dropped
+            );
+        }
+        o.dropped
+    })
+}
+
+fn emit(line: std::fmt::Arguments) {
+    OUTPUT.with(|o| {
+        let mut o = o.borrow_mut();
+        if o.shown < OUTPUT_LINES {
+            o.shown += 1;
+            if o.doc.is_empty() {
+                eprintln!("script: {line}");
+            } else {
+                eprintln!("script ({}): {line}", o.doc);
+            }
+        } else {
+            o.dropped += 1;
+        }
+    });
+}
+
 thread_local! {
     /// The operation budget of the script call running on this thread.
     static BUDGET: std::cell::Cell<u64> = const { std::cell::Cell::new(MAX_OPERATIONS) };
+    static OUTPUT: RefCell<Output> = RefCell::new(Output::default());
     static REGEX_CACHE: RefCell<HashMap<String, Result<Regex, String>>> = RefCell::new(HashMap::new());
 }
 
@@ -91,8 +146,8 @@ impl ScriptHost {
             .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
         engine.disable_symbol("eval");
         engine.on_progress(|ops| (ops > BUDGET.with(|b| b.get())).then(|| Dynamic::from(ops)));
-        engine.on_print(|s| eprintln!("script: {s}"));
-        engine.on_debug(|s, src, pos| eprintln!("script {}:{pos}: {s}", src.unwrap_or("?")));
+        engine.on_print(|s| emit(format_args!("{s}")));
+        engine.on_debug(|s, src, pos| emit(format_args!("{}:{pos}: {s}", src.unwrap_or("?"))));
 
         engine.register_fn("parse_number", |s: &str| -> Dynamic {
             crate::number::parse_number(s).map_or(Dynamic::UNIT, Dynamic::from_float)
