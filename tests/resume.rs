@@ -164,7 +164,10 @@ fn writing_to_a_device_never_replaces_it() {
     let corpus = corpus(dir.path(), 2);
     let null = Path::new("/dev/null");
     if !std::fs::metadata(null).is_ok_and(|m| !m.is_file()) {
-        return; // no null device on this machine
+        // A runner restored without device nodes (seen on CI) where .ci/run could not
+        // recreate it: said, not passed silently.
+        eprintln!("note: skipping: /dev/null is not a device on this machine");
+        return;
     }
     assert!(extract(&corpus, null, &["-q"]).status.success());
     assert!(!std::fs::metadata(null).unwrap().is_file());
