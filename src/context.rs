@@ -1173,7 +1173,7 @@ fn headline_units(
     static WORDS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\p{Lu}[\p{L}\p{M}]*(?:[ \-–]+\p{Lu}[\p{L}\p{M}]*){1,3}").expect("words regex")
     });
-    let title_end = text.find('\n').unwrap_or(text.len());
+    let title_end = title_end(text);
     let mut provinces: Vec<String> = plugin_provinces.to_vec();
     let mut found = Vec::new();
     // Provinces first: a bare name that is a province is the province (a provincial city of
@@ -1260,6 +1260,17 @@ fn outlet_province(doc: &Document, g: &Gazetteer) -> Option<String> {
     g.provinces(rest.trim()).first().map(|u| u.name.clone())
 }
 
+/// Where the title ends: the end of the first line, if that line is short enough to be a
+/// title; else 0 (no title), for a document that is one long line.
+fn title_end(text: &str) -> usize {
+    const LONGEST_TITLE: usize = 600;
+    match text.find('\n') {
+        Some(end) if end <= LONGEST_TITLE => end,
+        None if text.len() <= LONGEST_TITLE => text.len(),
+        _ => 0,
+    }
+}
+
 /// The document's subject unit and where it came from.
 fn subject(
     doc: &Document,
@@ -1267,7 +1278,7 @@ fn subject(
     mentions: &[Mention],
     outlet: Option<&String>,
 ) -> (Locality, LocalitySource) {
-    let title_end = doc.text.find('\n').unwrap_or(doc.text.len());
+    let title_end = title_end(&doc.text);
     let weight = |m: &Mention| {
         if m.bytes.start < title_end || m.dateline {
             3

@@ -244,6 +244,9 @@ pub struct RunOptions {
     pub stop: Option<Arc<AtomicBool>>,
     /// Records below this confidence (0–1) are left out.
     pub min_confidence: f64,
+    /// The time one document may take, reading included (`None`: no limit); see
+    /// [`crate::budget`].
+    pub doc_timeout: Option<std::time::Duration>,
 }
 
 impl Default for RunOptions {
@@ -259,6 +262,7 @@ impl Default for RunOptions {
             reuse: None,
             stop: None,
             min_confidence: 0.0,
+            doc_timeout: Some(crate::budget::DEFAULT),
         }
     }
 }
@@ -314,8 +318,15 @@ pub struct Outcome {
     pub script_output_dropped: usize,
 }
 
-/// Read and extract one file, or standard input.
+/// Read and extract one file, or standard input, within the document's time budget.
 pub fn process(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
+    crate::budget::start(opts.doc_timeout);
+    let outcome = process_input(rs, input, opts);
+    crate::budget::end();
+    outcome
+}
+
+fn process_input(rs: &Ruleset, input: &Input, opts: &RunOptions) -> Outcome {
     let id = input.id().to_string();
     let bytes = match input {
         Input::File { path, .. } => {
@@ -384,8 +395,18 @@ fn outcome(
             }
             let mut below_confidence = 0;
             crate::script::begin_document(&doc.id);
-            let records = extract(rs, &doc);
+            let records = if crate::budget::over("reading the document", None) {
+                Ok(Vec::new())
+            } else {
+                extract(rs, &doc)
+            };
             let script_output_dropped = crate::script::end_document();
+            // Over its budget, a document is a failure whatever it found: partial records
+            // would pass for a complete reading.
+            let records = match crate::budget::spent(doc.text.len()) {
+                Some(why) => Err(crate::extract::ExtractError(why)),
+                None => records,
+            };
             let records = records
                 .map(|mut r| {
                     let n = r.len();
@@ -450,6 +471,19 @@ impl Outcome {
 /// One JSONL line → a document: its text field, its id field, its other scalar fields as
 /// metadata. A line that is not a JSON object, or lacks the text, is that line's error.
 fn process_line(
+    rs: &Ruleset,
+    file: &str,
+    line: usize,
+    raw: &Result<String, String>,
+    opts: &RunOptions,
+) -> Outcome {
+    crate::budget::start(opts.doc_timeout);
+    let outcome = process_line_within(rs, file, line, raw, opts);
+    crate::budget::end();
+    outcome
+}
+
+fn process_line_within(
     rs: &Ruleset,
     file: &str,
     line: usize,

@@ -94,7 +94,9 @@ pub fn extract_traced(
                 }),
         );
     }
-    if hits.is_empty() && rs.untriggered.is_empty() && trace.is_none() {
+    if hits.is_empty() && rs.untriggered.is_empty() && trace.is_none()
+        || crate::budget::over("looking for trigger words", Some(0))
+    {
         return Ok(Vec::new());
     }
     let sentences = doc.sentences();
@@ -179,6 +181,10 @@ pub fn extract_traced(
         if !enabled_rule(ri) {
             continue;
         }
+        if crate::budget::over("running pattern rules", Some(sentences[si].start)) {
+            // The engine reports the document as over its budget.
+            return Ok(Vec::new());
+        }
         let before = dropped.as_ref().map_or(0, Vec::len);
         rs.rules[ri].find(
             &doc.text,
@@ -219,6 +225,10 @@ pub fn extract_traced(
             &plugin_applies,
             trace_readings,
         ));
+    }
+
+    if crate::budget::over("running scripts", None) {
+        return Ok(Vec::new());
     }
 
     // 4. Scripts of applying plugins: extract, then review, in plugin order.
@@ -273,6 +283,10 @@ pub fn extract_traced(
         t.candidates = candidates.clone();
     }
 
+    if crate::budget::over("settling the figures", None) {
+        return Ok(Vec::new());
+    }
+
     // 5. Settle: one candidate per number, one record per figure.
     let kept = settle(candidates, trace.map(|t| &mut t.removed));
 
@@ -289,6 +303,9 @@ pub fn extract_traced(
     let mut ix = CharIndex::new(&doc.text);
     let mut records = Vec::with_capacity(kept.len());
     for c in kept {
+        if crate::budget::over("placing figures in time and place", Some(c.span.start)) {
+            return Ok(Vec::new());
+        }
         let sentence = doc.sentence_at(c.span.start).unwrap_or(c.span.clone());
         let clause = context::clause(&doc.text, sentence.clone(), &c.span);
         let unit = rs
@@ -341,19 +358,17 @@ pub fn extract_traced(
         });
         let start = ix.char_offset(c.span.start);
         let end = ix.char_offset(c.span.end);
-        let mut sx = CharIndex::new(&doc.text);
         let locality_source = LocalitySourceOut {
             reason: source.reason,
             span: source
                 .bytes
-                .map(|b| [sx.char_offset(b.start), sx.char_offset(b.end)]),
+                .map(|b| [ix.char_offset(b.start), ix.char_offset(b.end)]),
         };
-        let mut px = CharIndex::new(&doc.text);
         let period_source = LocalitySourceOut {
             reason: period_source.reason,
             span: period_source
                 .bytes
-                .map(|b| [px.char_offset(b.start), px.char_offset(b.end)]),
+                .map(|b| [ix.char_offset(b.start), ix.char_offset(b.end)]),
         };
         records.push(Record {
             doc: doc.id.clone(),
@@ -479,9 +494,20 @@ pub fn settle(
             .then_with(|| a.span.start.cmp(&b.span.start))
             .then_with(|| a.rule.cmp(&b.rule))
     });
+    // Kept numbers never overlap one another, so in the order of their spans the only ones a
+    // new number can overlap sit just before its end: a look at the neighbours, not at all.
     let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    let mut by_span: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
     for c in cands {
-        match kept.iter().find(|k| overlaps(&k.value_span, &c.value_span)) {
+        let v = &c.value_span;
+        let first = by_span
+            .range(..(v.end, 0))
+            .rev()
+            .take_while(|((_, end), _)| *end > v.start || v.is_empty())
+            .map(|(_, &k)| k)
+            .filter(|&k| overlaps(&kept[k].value_span, v))
+            .min();
+        match first.map(|k| &kept[k]) {
             Some(k) if k.indicator == c.indicator && k.value == c.value && k.total == c.total => {
                 note(c, "same figure as a stronger match".into())
             }
@@ -489,7 +515,10 @@ pub fn settle(
                 let why = format!("its number is claimed by rule {} ({})", k.rule, k.indicator);
                 note(c, why)
             }
-            None => kept.push(c),
+            None => {
+                by_span.insert((v.start, v.end), kept.len());
+                kept.push(c);
+            }
         }
     }
     kept.sort_by(|a, b| {
@@ -499,29 +528,40 @@ pub fn settle(
             .then_with(|| a.span.end.cmp(&b.span.end))
             .then_with(|| a.indicator.cmp(&b.indicator))
     });
+    // The exact values of each indicator and total, in order, for the rounded-figure test.
+    type Key = (std::sync::Arc<str>, Option<u64>);
+    let key = |c: &Candidate| -> Key { (c.indicator.clone(), c.total.map(f64::to_bits)) };
+    let mut exact: std::collections::HashMap<Key, Vec<f64>> = Default::default();
+    for e in kept.iter().filter(|e| e.qualifier == Qualifier::Exact) {
+        exact.entry(key(e)).or_default().push(e.value);
+    }
+    for values in exact.values_mut() {
+        values.sort_by(f64::total_cmp);
+    }
+    let mut said: std::collections::HashSet<(Key, u64)> = Default::default();
     let mut out: Vec<Candidate> = Vec::with_capacity(kept.len());
-    let all = kept.clone();
     for c in kept {
-        if out
-            .iter()
-            .any(|o| o.indicator == c.indicator && o.value == c.value && o.total == c.total)
-        {
+        // 0.0 and -0.0 are one figure, as `==` has it.
+        let value_bits = if c.value == 0.0 { 0 } else { c.value.to_bits() };
+        if said.contains(&(key(&c), value_bits)) {
             note(c, "the same figure is said earlier in the document".into());
             continue;
         }
+        let v = c.value;
+        let near = |w: f64| match c.qualifier {
+            Qualifier::AtLeast => w > v && w <= v * 1.15,
+            Qualifier::AtMost => w < v && w >= v * 0.85,
+            _ => (w - v).abs() <= v.abs() * 0.15 && w != v,
+        };
         let rounded = c.qualifier != Qualifier::Exact
-            && all.iter().any(|e| {
-                e.indicator == c.indicator
-                    && e.qualifier == Qualifier::Exact
-                    && e.total == c.total
-                    && {
-                        let (v, w) = (c.value, e.value);
-                        match c.qualifier {
-                            Qualifier::AtLeast => w > v && w <= v * 1.15,
-                            Qualifier::AtMost => w < v && w >= v * 0.85,
-                            _ => (w - v).abs() <= v.abs() * 0.15 && w != v,
-                        }
-                    }
+            && exact.get(&key(&c)).is_some_and(|values| {
+                // Every value `near` accepts lies within 15% of v (16%: rounding aside).
+                let (lo, hi) = (v - v.abs() * 0.16, v + v.abs() * 0.16);
+                let from = values.partition_point(|&w| w < lo);
+                values[from..]
+                    .iter()
+                    .take_while(|&&w| w <= hi)
+                    .any(|&w| near(w))
             });
         if rounded {
             note(
@@ -530,6 +570,7 @@ pub fn settle(
             );
             continue;
         }
+        said.insert((key(&c), value_bits));
         out.push(c);
     }
     out

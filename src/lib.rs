@@ -8,6 +8,7 @@
 //! [`context`]) → [`record`] → [`output`]. [`ruleset`] loads everything once;
 //! [`engine`] runs a corpus in parallel with deterministic output.
 
+pub mod budget;
 pub mod catalog;
 pub mod check;
 pub mod context;

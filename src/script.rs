@@ -145,7 +145,11 @@ impl ScriptHost {
             .set_max_strings_interned(0)
             .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
         engine.disable_symbol("eval");
-        engine.on_progress(|ops| (ops > BUDGET.with(|b| b.get())).then(|| Dynamic::from(ops)));
+        // A script stops at its operation budget, or when its document's time is up.
+        engine.on_progress(|ops| {
+            (ops > BUDGET.with(|b| b.get()) || ops % 256 == 0 && crate::budget::expired())
+                .then(|| Dynamic::from(ops))
+        });
         engine.on_print(|s| emit(format_args!("{s}")));
         engine.on_debug(|s, src, pos| emit(format_args!("{}:{pos}: {s}", src.unwrap_or("?"))));
 

@@ -73,6 +73,10 @@ pub struct ExtractArgs {
     /// Largest document (or JSONL line) read, in bytes; larger ones are reported, not read.
     #[arg(long, value_name = "BYTES", default_value_t = MAX_DOCUMENT_BYTES)]
     pub max_doc_size: u64,
+    /// Time one document may take, reading included, in seconds (0: no limit). A document
+    /// over it is reported as failed, with how far it got; its records are not written.
+    #[arg(long, value_name = "SECONDS", default_value_t = chiso::budget::DEFAULT.as_secs_f64(), value_parser = parse_timeout)]
+    pub doc_timeout: f64,
     /// JSONL corpora: the field holding each document's id.
     #[arg(long, value_name = "FIELD", default_value = "id")]
     pub id_field: String,
@@ -175,6 +179,8 @@ pub fn run(args: ExtractArgs) -> ExitStatus {
         // Streaming: small chunks, so records follow their documents closely.
         chunk: if args.stdin_jsonl { 64 } else { engine::CHUNK },
         min_confidence: args.min_confidence,
+        doc_timeout: (args.doc_timeout > 0.0)
+            .then(|| std::time::Duration::from_secs_f64(args.doc_timeout)),
         ..RunOptions::default()
     };
     let streaming = args.stdin_jsonl;
@@ -618,6 +624,17 @@ fn rate(per_sec: f64) -> String {
 }
 
 /// A confidence floor: a number from 0 to 1.
+/// Seconds, as a budget: 0 means none.
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        // Up to a year: beyond, a Duration is no longer what was meant.
+        Ok(x) if (0.0..=3.2e7).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not a number of seconds (e.g. 30, 2.5; 0 for no limit)"
+        )),
+    }
+}
+
 fn parse_confidence(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),

@@ -39,6 +39,9 @@ pub fn read(
     let mut previous: (Option<usize>, Vec<Judged>) = (None, Vec::new());
     for &si in sentences {
         let range = all[si].clone();
+        if crate::budget::over("reading figures", Some(range.start)) {
+            break;
+        }
         let before: &[Judged] = if previous.0 == si.checked_sub(1) {
             &previous.1
         } else {
